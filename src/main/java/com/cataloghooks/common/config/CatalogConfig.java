@@ -1,0 +1,65 @@
+package com.cataloghooks.common.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/**
+ * Every application setting a deployer may tune, under the prefix {@code catalog.}.
+ * Each has an environment-variable form (e.g. {@code CATALOG_DELIVERY_BACKOFF_BASE}), listed in the README.
+ */
+@ConfigMapping(prefix = "catalog")
+public interface CatalogConfig {
+
+    Outbox outbox();
+
+    Delivery delivery();
+
+    interface Outbox {
+        /** How often the relay looks for events that are committed but not yet on Kafka. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Events published per relay round. */
+        @WithDefault("200")
+        int batchSize();
+
+        /** How long the relay waits for the broker's acknowledgement before leaving an event for the next round. */
+        @WithDefault("10s")
+        Duration publishTimeout();
+    }
+
+    interface Delivery {
+        /**
+         * First wait between attempts, in milliseconds; the n-th retry waits {@code base * 2^(n-1)}.
+         * Also feeds the sender's {@code @Retry(delay)} through application.properties.
+         */
+        @WithDefault("2000")
+        long backoffBase();
+
+        /** Longest single wait between two attempts, in milliseconds. */
+        @WithDefault("3600000")
+        long backoffMax();
+
+        /** How often the dispatcher looks for due deliveries (besides being nudged when new ones are planned). */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** How long a claimed delivery stays reserved to this replica beyond its current attempt and wait. */
+        @WithDefault("60s")
+        Duration lease();
+
+        /** Deliveries in flight at once in this replica, over all webhooks. */
+        @WithDefault("200")
+        int maxInFlight();
+
+        /** Deliveries in flight at once for one webhook in this replica, so a slow receiver cannot take them all. */
+        @WithDefault("8")
+        int maxInFlightPerWebhook();
+
+        /** Characters of a receiver's response body kept in a log row. */
+        @WithDefault("1000")
+        int responseBodyLimit();
+    }
+}

@@ -1,0 +1,12 @@
+package com.cataloghooks.common.web;
+
+import java.util.List;
+
+/** One page of a list, in the shape every list endpoint answers with. */
+public record Page<T>(List<T> items, long total, int limit, int offset, boolean hasMore) {
+
+    public static <T> Page<T> of(List<T> items, long total, PageRequest request) {
+        return new Page<>(items, total, request.limit(), request.offset(),
+                (long) request.offset() + items.size() < total);
+    }
+}

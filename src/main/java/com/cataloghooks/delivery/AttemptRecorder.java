@@ -1,0 +1,72 @@
+package com.cataloghooks.delivery;
+
+import com.cataloghooks.common.config.CatalogConfig;
+import com.cataloghooks.webhook.WebhookRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+
+/**
+ * Writes down each attempt (a log row) together with what it means for the delivery, in one transaction: the
+ * delivery's final state and the webhook's counters change once per delivery, never per attempt, and only
+ * while this replica still holds the lease.
+ */
+@ApplicationScoped
+public class AttemptRecorder {
+
+    private final WebhookLogRepository logs;
+    private final DeliveryRepository deliveries;
+    private final WebhookRepository webhooks;
+    private final CatalogConfig config;
+
+    public AttemptRecorder(WebhookLogRepository logs, DeliveryRepository deliveries, WebhookRepository webhooks,
+                           CatalogConfig config) {
+        this.logs = logs;
+        this.deliveries = deliveries;
+        this.webhooks = webhooks;
+        this.config = config;
+    }
+
+    /** @return whether this replica still owns the delivery */
+    @Transactional
+    public boolean record(DeliveryJob job, String owner, int attempt, AttemptResult result, boolean last) {
+        logs.persist(new WebhookLog(job.webhookId(), job.deliveryId(), job.eventId(), job.eventType(), attempt,
+                job.body(), result, false));
+        long leaseSeconds = config.delivery().lease().toSeconds();
+        if (!last) {
+            return deliveries.scheduleRetry(job.deliveryId(), owner, attempt, result.error(),
+                    waitAfter(attempt) / 1000.0, leaseSeconds);
+        }
+        boolean owned = deliveries.complete(job.deliveryId(), owner, result.success(), attempt, result.error());
+        if (owned) {
+            Instant now = Instant.now();
+            if (result.success()) {
+                webhooks.recordSuccess(job.webhookId(), now);
+            } else {
+                webhooks.recordFailure(job.webhookId(), now, describe(attempt, result));
+            }
+        }
+        return owned;
+    }
+
+    /** A delivery whose attempts were used up before it could be finished (e.g. retry_count lowered meanwhile). */
+    @Transactional
+    public void giveUp(DeliveryJob job, String owner) {
+        String error = "no attempts left (" + job.attemptsSoFar() + " of " + job.maxAttempts() + " made)";
+        if (deliveries.complete(job.deliveryId(), owner, false, job.attemptsSoFar(), error)) {
+            webhooks.recordFailure(job.webhookId(), Instant.now(), error);
+        }
+    }
+
+    /** The wait {@code @Retry}/{@code @ExponentialBackoff} will make after this attempt, in milliseconds. */
+    long waitAfter(int attempt) {
+        long base = config.delivery().backoffBase();
+        long wait = base << Math.min(attempt - 1, 40);
+        return wait <= 0 ? config.delivery().backoffMax() : Math.min(wait, config.delivery().backoffMax());
+    }
+
+    private static String describe(int attempt, AttemptResult result) {
+        return result.error() + " (after " + attempt + (attempt == 1 ? " attempt)" : " attempts)");
+    }
+}

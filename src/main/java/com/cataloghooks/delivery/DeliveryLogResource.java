@@ -1,0 +1,48 @@
+package com.cataloghooks.delivery;
+
+import com.cataloghooks.common.web.PageRequest;
+import com.cataloghooks.common.web.QueryParams;
+import com.cataloghooks.delivery.api.WebhookLogResponse;
+import com.cataloghooks.webhook.WebhookService;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import java.util.List;
+import java.util.UUID;
+
+@Path("/api/v1/webhooks/{id}/logs")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Webhooks")
+public class DeliveryLogResource {
+
+    private final WebhookService webhooks;
+    private final WebhookLogRepository logs;
+
+    public DeliveryLogResource(WebhookService webhooks, WebhookLogRepository logs) {
+        this.webhooks = webhooks;
+        this.logs = logs;
+    }
+
+    @GET
+    @Transactional
+    @Operation(summary = "Every attempt to reach the webhook, newest first")
+    public List<WebhookLogResponse> logs(@RestPath String id, @RestQuery String limit, @RestQuery String offset) {
+        UUID webhookId = QueryParams.pathId("webhook", id);
+        PageRequest page = PageRequest.parse(limit, offset, 50, 100);
+        webhooks.require(webhookId);
+        return logs.page(webhookId, page).stream().map(DeliveryLogResource::toResponse).toList();
+    }
+
+    private static WebhookLogResponse toResponse(WebhookLog log) {
+        return new WebhookLogResponse(log.getId(), log.getWebhookId(), log.getDeliveryId(), log.getEventId(),
+                log.getEvent(), log.getAttempt(), log.getPayload(), log.getStatusCode(), log.getResponseBody(),
+                log.getResponseTimeMs(), log.getError(), log.isTest(), log.getCreatedAt());
+    }
+}

@@ -1,0 +1,37 @@
+package com.cataloghooks.delivery;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
+
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Turns an event into one durable delivery per subscribed, active webhook. Idempotent by event id, so an event
+ * read twice from Kafka (relay or consumer restarts) is delivered once per webhook. Retries while the database is
+ * unreachable, holding back the Kafka offset until the rows exist.
+ */
+@ApplicationScoped
+public class DeliveryPlanner {
+
+    private final DeliveryRepository deliveries;
+    private final Dispatcher dispatcher;
+
+    public DeliveryPlanner(DeliveryRepository deliveries, Dispatcher dispatcher) {
+        this.deliveries = deliveries;
+        this.dispatcher = dispatcher;
+    }
+
+    @Retry(maxRetries = -1, delay = 500, maxDuration = 1, durationUnit = ChronoUnit.DAYS,
+            abortOn = MalformedEventException.class)
+    @ExponentialBackoff(maxDelay = 30, maxDelayUnit = ChronoUnit.SECONDS)
+    public int plan(EventMessage event) {
+        int planned = QuarkusTransaction.requiringNew()
+                .call(() -> deliveries.plan(event.id(), event.type(), event.body()));
+        if (planned > 0) {
+            dispatcher.nudge();
+        }
+        return planned;
+    }
+}

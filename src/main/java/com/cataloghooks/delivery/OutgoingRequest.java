@@ -1,0 +1,29 @@
+package com.cataloghooks.delivery;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** One HTTP POST to a receiver, headers and signature included. */
+record OutgoingRequest(String url, Map<String, String> headers, String body, int timeoutSeconds) {
+
+    static final String USER_AGENT = "FulFil-Webhook/1.0";
+
+    /**
+     * @param timestamp when this attempt is made (epoch seconds), as Standard Webhooks wants it per attempt
+     */
+    static OutgoingRequest build(String url, String secret, Map<String, String> customHeaders, UUID eventId,
+                                 String eventType, String body, int timeoutSeconds, long timestamp) {
+        Map<String, String> headers = new LinkedHashMap<>(customHeaders);
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", USER_AGENT);
+        headers.put("X-Webhook-Event", eventType);
+        headers.put("webhook-id", eventId.toString());
+        headers.put("webhook-timestamp", Long.toString(timestamp));
+        if (secret != null && !secret.isEmpty()) {
+            headers.put("X-Webhook-Signature", Signer.bodySignature(secret, body));
+            headers.put("webhook-signature", Signer.standardSignature(secret, eventId.toString(), timestamp, body));
+        }
+        return new OutgoingRequest(url, headers, body, timeoutSeconds);
+    }
+}

@@ -1,0 +1,129 @@
+package com.cataloghooks.outbox;
+
+import com.cataloghooks.common.config.CatalogConfig;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Moves committed outbox events to the {@code product-events} topic. Runs when a transaction that wrote events
+ * commits, and on a timer for whatever an earlier round could not publish (broker down, service restarted).
+ * An event is marked published only after the broker acknowledged it: a crash in between republishes it, and the
+ * delivery side absorbs the duplicate by event id.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+    private final OutboxRepository repository;
+    private final MutinyEmitter<String> emitter;
+    private final CatalogConfig config;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private volatile boolean stopping;
+
+    public OutboxRelay(OutboxRepository repository, @Channel("product-events-out") MutinyEmitter<String> emitter,
+                       CatalogConfig config) {
+        this.repository = repository;
+        this.emitter = emitter;
+        this.config = config;
+    }
+
+    void onRecorded(@Observes(during = TransactionPhase.AFTER_SUCCESS) OutboxEventRecorded event) {
+        nudge();
+    }
+
+    @Scheduled(every = "${catalog.outbox.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        nudge();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
+        worker.shutdown();
+        try {
+            worker.awaitTermination(config.outbox().publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Asks for one more drain; many nudges while a drain is queued collapse into that one. */
+    public void nudge() {
+        if (!stopping && scheduled.compareAndSet(false, true)) {
+            try {
+                worker.execute(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                scheduled.set(false);
+            }
+        }
+    }
+
+    private void drain() {
+        scheduled.set(false);
+        try {
+            int published;
+            do {
+                published = publishBatch();
+            } while (published == config.outbox().batchSize() && !stopping);
+        } catch (RuntimeException e) {
+            LOG.warnf("outbox relay round failed, will retry: %s", e.getMessage());
+        }
+    }
+
+    /** @return how many events went out; fewer than a full batch ends the drain */
+    private int publishBatch() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<OutboxEvent> batch = repository.lockUnpublished(config.outbox().batchSize());
+            if (batch.isEmpty()) {
+                return 0;
+            }
+            List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
+            for (OutboxEvent event : batch) {
+                acks.add(emitter.sendMessage(toMessage(event)).subscribeAsCompletionStage());
+            }
+            long deadline = System.nanoTime() + config.outbox().publishTimeout().toNanos();
+            List<UUID> acked = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                try {
+                    acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    acked.add(batch.get(i).getId());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (Exception e) {
+                    LOG.warnf("event %s not acknowledged by Kafka yet (%s); it stays in the outbox",
+                            batch.get(i).getId(), e.getClass().getSimpleName());
+                }
+            }
+            repository.markPublished(acked, Instant.now());
+            return acked.size() == batch.size() ? batch.size() : 0;
+        });
+    }
+
+    private static Message<String> toMessage(OutboxEvent event) {
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(event.getAggregateId())
+                .build();
+        return Message.of(event.getPayload()).addMetadata(metadata);
+    }
+}

@@ -1,0 +1,55 @@
+package com.cataloghooks.outbox;
+
+import com.cataloghooks.common.event.EventType;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Records an event in the caller's transaction. The event reaches Kafka only if that transaction commits, and
+ * then it reaches Kafka even if the service dies right after the commit.
+ */
+@ApplicationScoped
+public class OutboxWriter {
+
+    private final OutboxRepository repository;
+    private final ObjectMapper mapper;
+    private final Event<OutboxEventRecorded> recorded;
+
+    public OutboxWriter(OutboxRepository repository, ObjectMapper mapper, Event<OutboxEventRecorded> recorded) {
+        this.repository = repository;
+        this.mapper = mapper;
+        this.recorded = recorded;
+    }
+
+    /**
+     * @param aggregateId the Kafka key: events of one aggregate stay in order on one partition
+     * @param data        the event's {@code data} object, keys as receivers see them
+     * @return the event id, which receivers see as the {@code webhook-id} header
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public UUID record(EventType type, String aggregateId, Map<String, Object> data) {
+        UUID id = UUID.randomUUID();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        ObjectNode envelope = mapper.createObjectNode();
+        envelope.put("id", id.toString());
+        envelope.put("event", type.wireName());
+        envelope.put("timestamp", now.toString());
+        envelope.set("data", mapper.valueToTree(data));
+        try {
+            repository.persist(new OutboxEvent(id, type.wireName(), aggregateId, mapper.writeValueAsString(envelope), now));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("event data cannot be written as JSON", e);
+        }
+        recorded.fire(new OutboxEventRecorded(type.wireName()));
+        return id;
+    }
+}

@@ -1,0 +1,60 @@
+package com.cataloghooks.product;
+
+import com.cataloghooks.common.web.PageRequest;
+import io.quarkus.hibernate.orm.panache.PanacheQuery;
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+@ApplicationScoped
+public class ProductRepository implements PanacheRepositoryBase<Product, UUID> {
+
+    Optional<Product> findBySkuIgnoreCase(String sku) {
+        return find("lower(sku) = lower(?1)", sku).firstResultOptional();
+    }
+
+    /** Products matching the filter, newest first; the total counts all matches. */
+    Result search(ProductFilter filter, PageRequest page) {
+        StringBuilder where = new StringBuilder("1 = 1");
+        Parameters params = new Parameters();
+        if (filter.sku() != null) {
+            where.append(" and lower(sku) = lower(:sku)");
+            params.and("sku", filter.sku());
+        }
+        if (filter.name() != null) {
+            where.append(" and lower(name) like :name escape '\\'");
+            params.and("name", containsPattern(filter.name()));
+        }
+        if (filter.active() != null) {
+            where.append(" and active = :active");
+            params.and("active", filter.active());
+        }
+        if (filter.q() != null) {
+            where.append(" and (lower(sku) like :q escape '\\' or lower(name) like :q escape '\\'"
+                    + " or lower(coalesce(description, '')) like :q escape '\\')");
+            params.and("q", containsPattern(filter.q()));
+        }
+        PanacheQuery<Product> query = find(where.toString(),
+                Sort.by("createdAt", Sort.Direction.Descending).and("id", Sort.Direction.Descending), params);
+        long total = query.count();
+        List<Product> items = query.range(page.offset(), page.offset() + page.limit() - 1).list();
+        return new Result(items, total);
+    }
+
+    /** User text is matched literally: LIKE wildcards in it are escaped. */
+    private static String containsPattern(String text) {
+        String escaped = text.toLowerCase()
+                .replace("\\", "\\\\")
+                .replace("%", "\\%")
+                .replace("_", "\\_");
+        return "%" + escaped + "%";
+    }
+
+    record Result(List<Product> items, long total) {
+    }
+}

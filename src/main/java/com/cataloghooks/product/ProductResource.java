@@ -1,0 +1,96 @@
+package com.cataloghooks.product;
+
+import com.cataloghooks.common.web.Page;
+import com.cataloghooks.common.web.PageRequest;
+import com.cataloghooks.common.web.QueryParams;
+import com.cataloghooks.product.api.CreateProductRequest;
+import com.cataloghooks.product.api.ProductResponse;
+import com.cataloghooks.product.api.UpdateProductRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import java.net.URI;
+
+@Path("/api/v1/products")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Products")
+public class ProductResource {
+
+    private static final String OPT_OUT = "Set to false to change the product without notifying webhooks";
+
+    private final ProductService service;
+
+    public ProductResource(ProductService service) {
+        this.service = service;
+    }
+
+    @POST
+    @Operation(summary = "Create a product (emits product.created)")
+    public Response create(@Valid @NotNull CreateProductRequest request,
+                           @Parameter(description = OPT_OUT) @RestQuery("trigger_webhooks") String triggerWebhooks,
+                           UriInfo uriInfo) {
+        ProductResponse created = service.create(request, trigger(triggerWebhooks));
+        URI location = uriInfo.getAbsolutePathBuilder().path(created.id().toString()).build();
+        return Response.created(location).entity(created).build();
+    }
+
+    @GET
+    @Operation(summary = "List products, newest first, with optional filters")
+    public Page<ProductResponse> list(@RestQuery String limit, @RestQuery String offset,
+                                      @Parameter(description = "Exact SKU, any case") @RestQuery String sku,
+                                      @Parameter(description = "Part of the name, any case") @RestQuery String name,
+                                      @RestQuery String active,
+                                      @Parameter(description = "Text in SKU, name or description") @RestQuery String q) {
+        ProductFilter filter = new ProductFilter(
+                QueryParams.textParam("sku", sku, 100),
+                QueryParams.textParam("name", name, 255),
+                QueryParams.boolParam("active", active),
+                QueryParams.textParam("q", q, 255));
+        return service.list(filter, PageRequest.parse(limit, offset, 20, 100));
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "Get a product")
+    public ProductResponse get(@RestPath String id) {
+        return service.get(QueryParams.pathId("product", id));
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Operation(summary = "Update some fields of a product (emits product.updated when something changed)")
+    public ProductResponse update(@RestPath String id, @Valid @NotNull UpdateProductRequest request,
+                                  @Parameter(description = OPT_OUT) @RestQuery("trigger_webhooks") String triggerWebhooks) {
+        return service.update(QueryParams.pathId("product", id), request, trigger(triggerWebhooks));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Delete a product (emits product.deleted)")
+    public Response delete(@RestPath String id,
+                           @Parameter(description = OPT_OUT) @RestQuery("trigger_webhooks") String triggerWebhooks) {
+        service.delete(QueryParams.pathId("product", id), trigger(triggerWebhooks));
+        return Response.noContent().build();
+    }
+
+    private static boolean trigger(String raw) {
+        Boolean value = QueryParams.boolParam("trigger_webhooks", raw);
+        return value == null || value;
+    }
+}

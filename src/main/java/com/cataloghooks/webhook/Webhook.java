@@ -1,0 +1,182 @@
+package com.cataloghooks.webhook;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** A subscription: where to send which events, how (headers, secret) and how hard to try. */
+@Entity
+@Table(name = "webhooks")
+public class Webhook {
+
+    @Id
+    private UUID id;
+
+    @Column(nullable = false, length = 500)
+    private String url;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(nullable = false, columnDefinition = "text[]")
+    private String[] events;
+
+    @Column(name = "is_active", nullable = false)
+    private boolean active;
+
+    private String secret;
+
+    @Column(columnDefinition = "text")
+    private String description;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(nullable = false, columnDefinition = "jsonb")
+    private Map<String, String> headers;
+
+    @Column(name = "retry_count", nullable = false)
+    private int retryCount;
+
+    @Column(name = "timeout_seconds", nullable = false)
+    private int timeoutSeconds;
+
+    @Column(name = "last_triggered_at")
+    private Instant lastTriggeredAt;
+
+    @Column(name = "last_error", columnDefinition = "text")
+    private String lastError;
+
+    @Column(name = "success_count", nullable = false)
+    private long successCount;
+
+    @Column(name = "failure_count", nullable = false)
+    private long failureCount;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    private Instant updatedAt;
+
+    protected Webhook() {
+    }
+
+    Webhook(String url, List<String> events, String secret, String description, boolean active,
+            Map<String, String> headers, int retryCount, int timeoutSeconds) {
+        this.id = UUID.randomUUID();
+        this.url = url;
+        this.events = events.toArray(String[]::new);
+        this.secret = secret;
+        this.description = description;
+        this.active = active;
+        this.headers = new LinkedHashMap<>(headers);
+        this.retryCount = retryCount;
+        this.timeoutSeconds = timeoutSeconds;
+        this.createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        this.updatedAt = createdAt;
+    }
+
+    void changeUrl(String url) {
+        this.url = url;
+    }
+
+    void changeEvents(List<String> events) {
+        this.events = events.toArray(String[]::new);
+    }
+
+    /** An empty secret removes it: deliveries are then unsigned. */
+    void changeSecret(String secret) {
+        this.secret = secret.isEmpty() ? null : secret;
+    }
+
+    void changeDescription(String description) {
+        this.description = description;
+    }
+
+    void changeActive(boolean active) {
+        this.active = active;
+    }
+
+    void changeHeaders(Map<String, String> headers) {
+        this.headers = new LinkedHashMap<>(headers);
+    }
+
+    void changeRetryCount(int retryCount) {
+        this.retryCount = retryCount;
+    }
+
+    void changeTimeoutSeconds(int timeoutSeconds) {
+        this.timeoutSeconds = timeoutSeconds;
+    }
+
+    void touch() {
+        this.updatedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    public UUID getId() {
+        return id;
+    }
+
+    public String getUrl() {
+        return url;
+    }
+
+    public List<String> getEvents() {
+        return List.of(events);
+    }
+
+    public boolean isActive() {
+        return active;
+    }
+
+    public String getSecret() {
+        return secret;
+    }
+
+    public String getDescription() {
+        return description;
+    }
+
+    public Map<String, String> getHeaders() {
+        return headers == null ? Map.of() : java.util.Collections.unmodifiableMap(headers);
+    }
+
+    public int getRetryCount() {
+        return retryCount;
+    }
+
+    public int getTimeoutSeconds() {
+        return timeoutSeconds;
+    }
+
+    public Instant getLastTriggeredAt() {
+        return lastTriggeredAt;
+    }
+
+    public String getLastError() {
+        return lastError;
+    }
+
+    public long getSuccessCount() {
+        return successCount;
+    }
+
+    public long getFailureCount() {
+        return failureCount;
+    }
+
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
+
+    public Instant getUpdatedAt() {
+        return updatedAt;
+    }
+}

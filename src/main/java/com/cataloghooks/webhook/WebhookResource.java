@@ -1,0 +1,88 @@
+package com.cataloghooks.webhook;
+
+import com.cataloghooks.common.event.EventType;
+import com.cataloghooks.common.web.Page;
+import com.cataloghooks.common.web.PageRequest;
+import com.cataloghooks.common.web.QueryParams;
+import com.cataloghooks.webhook.api.CreateWebhookRequest;
+import com.cataloghooks.webhook.api.EventTypeResponse;
+import com.cataloghooks.webhook.api.UpdateWebhookRequest;
+import com.cataloghooks.webhook.api.WebhookResponse;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import java.util.Arrays;
+import java.util.List;
+
+@Path("/api/v1/webhooks")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Webhooks")
+public class WebhookResource {
+
+    private final WebhookService service;
+
+    public WebhookResource(WebhookService service) {
+        this.service = service;
+    }
+
+    @GET
+    @Operation(summary = "List webhooks, newest first")
+    public Page<WebhookResponse> list(@RestQuery String limit, @RestQuery String offset,
+                                      @RestQuery("is_active") String isActive) {
+        return service.list(QueryParams.boolParam("is_active", isActive), PageRequest.parse(limit, offset, 20, 100));
+    }
+
+    @POST
+    @Operation(summary = "Create a webhook")
+    public Response create(@Valid @NotNull CreateWebhookRequest request, UriInfo uriInfo) {
+        WebhookResponse created = service.create(request);
+        return Response.created(uriInfo.getAbsolutePathBuilder().path(created.id().toString()).build())
+                .entity(created).build();
+    }
+
+    @GET
+    @Path("/events")
+    @Operation(summary = "The events a webhook can subscribe to, with an example payload each")
+    public List<EventTypeResponse> events() {
+        return Arrays.stream(EventType.values())
+                .map(t -> new EventTypeResponse(t.wireName(), t.description(), t.example()))
+                .toList();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "Get a webhook")
+    public WebhookResponse get(@RestPath String id) {
+        return service.get(QueryParams.pathId("webhook", id));
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Operation(summary = "Update some fields of a webhook")
+    public WebhookResponse update(@RestPath String id, @Valid @NotNull UpdateWebhookRequest request) {
+        return service.update(QueryParams.pathId("webhook", id), request);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Delete a webhook, its pending deliveries and its logs")
+    public Response delete(@RestPath String id) {
+        service.delete(QueryParams.pathId("webhook", id));
+        return Response.noContent().build();
+    }
+}
