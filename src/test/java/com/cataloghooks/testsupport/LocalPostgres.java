@@ -1,0 +1,231 @@
+package com.cataloghooks.testsupport;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A real PostgreSQL server (zonky's embedded binaries, PostgreSQL 14) listening on 127.0.0.1 only, with a
+ * database {@value #DATABASE} owned by the login role {@value #USERNAME}.
+ *
+ * <p>Two flavours:
+ * <ul>
+ *   <li>{@link #startEphemeral()} for tests: random free port, fresh data directory under
+ *       {@code target/embedded-pg/}, deleted again by {@link #stop()};</li>
+ *   <li>{@link #startPersistent(int, Path)} for local development: fixed port, data directory kept and reused
+ *       across runs.</li>
+ * </ul>
+ * Everything PostgreSQL writes (binaries, data, Unix socket, log) stays under {@code target/}, never in
+ * {@code /tmp}. The server runs as a separate process (pg_ctl daemonises it); zonky registers a shutdown hook that
+ * stops it with the JVM, and {@link #stop()} may be called any number of times.
+ */
+public final class LocalPostgres implements AutoCloseable {
+
+    public static final String DATABASE = "catalog";
+    public static final String USERNAME = "catalog";
+    public static final String PASSWORD = "catalog";
+
+    /** Binaries, ephemeral data directories and logs. zonky reaps stale data directories found here. */
+    private static final Path WORKING_DIR = Path.of("target", "embedded-pg").toAbsolutePath();
+    /** Unix socket paths are limited to 107 bytes; beyond that we run TCP-only. */
+    private static final int MAX_SOCKET_PATH = 100;
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final EmbeddedPostgres postgres;
+    private final Path logFile;
+
+    private LocalPostgres(EmbeddedPostgres postgres, Path logFile) {
+        this.postgres = postgres;
+        this.logFile = logFile;
+    }
+
+    /** Starts a throw-away server on a random free port; its data directory is deleted by {@link #stop()}. */
+    public static LocalPostgres startEphemeral() {
+        // A direct child of WORKING_DIR, so that zonky's start-up sweep stops and deletes it should this JVM be
+        // killed before it could clean up (zonky only touches directories whose lock is older than 10 minutes).
+        return start(freePort(), WORKING_DIR.resolve(UUID.randomUUID().toString()), true);
+    }
+
+    /**
+     * Starts a server on {@code port} whose data lives in {@code dataDir}: initialised on first use, reused
+     * afterwards. A server left running on that directory by a killed JVM is stopped first.
+     */
+    public static LocalPostgres startPersistent(int port, Path dataDir) {
+        Path dir = dataDir.toAbsolutePath();
+        stopOrphanedPostmaster(dir);
+        return start(port, dir, false);
+    }
+
+    private static LocalPostgres start(int port, Path dataDir, boolean ephemeral) {
+        try {
+            Files.createDirectories(WORKING_DIR.resolve("logs"));
+            Path logFile = WORKING_DIR.resolve("logs").resolve("postgres-" + port + ".log");
+            // zonky reads this when a Builder is created: it is where the binaries are unpacked and where stale
+            // data directories are looked for. The default is java.io.tmpdir.
+            System.setProperty("ot.epg.working-dir", WORKING_DIR.toString());
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setPort(port)
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(ephemeral)
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setServerConfig("unix_socket_directories", socketDirectory(port))
+                    .setPGStartupWait(STARTUP_TIMEOUT)
+                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
+            LocalPostgres local = new LocalPostgres(postgres, logFile);
+            local.createDatabaseIfMissing();
+            return local;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("PostgreSQL did not start on port " + port + " with data in " + dataDir
+                    + "; see " + WORKING_DIR.resolve("logs"), e);
+        }
+    }
+
+    /** JDBC URL of the {@value #DATABASE} database. */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + DATABASE;
+    }
+
+    public String username() {
+        return USERNAME;
+    }
+
+    public String password() {
+        return PASSWORD;
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    /** The file pg_ctl, initdb and the server write their output to. */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** Stops the server (fast shutdown) and, for an ephemeral server, deletes its data. Idempotent. */
+    public void stop() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    @Override
+    public String toString() {
+        return "LocalPostgres[" + jdbcUrl() + "]";
+    }
+
+    /**
+     * initdb created the superuser {@code postgres} with trust authentication; the application gets a role and a
+     * database of its own, as in production. The password is set for realism, trust does not check it.
+     */
+    private void createDatabaseIfMissing() {
+        String url = "jdbc:postgresql://127.0.0.1:" + port() + "/postgres";
+        try (Connection c = DriverManager.getConnection(url, "postgres", "");
+             Statement s = c.createStatement()) {
+            if (!exists(c, "select 1 from pg_roles where rolname = ?", USERNAME)) {
+                s.execute("create role " + USERNAME + " login password '" + PASSWORD + "'");
+            }
+            if (!exists(c, "select 1 from pg_database where datname = ?", DATABASE)) {
+                s.execute("create database " + DATABASE + " owner " + USERNAME);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not create database " + DATABASE + " at " + url, e);
+        }
+    }
+
+    private static boolean exists(Connection c, String sql, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** One shared directory is enough: the socket file name contains the port. */
+    private static String socketDirectory(int port) throws IOException {
+        Path dir = WORKING_DIR.resolve("sockets");
+        if ((dir + "/.s.PGSQL." + port).getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+            return ""; // no Unix socket at all; every client here connects over TCP
+        }
+        Files.createDirectories(dir);
+        return dir.toString();
+    }
+
+    /**
+     * pg_ctl daemonises the postmaster, so a JVM killed with SIGKILL leaves it running on the data directory.
+     * Stop such a leftover (smart shutdown, then SIGKILL) so the directory and port can be used again.
+     */
+    private static void stopOrphanedPostmaster(Path dataDir) {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        Optional<ProcessHandle> postmaster = readFirstLine(pidFile)
+                .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid.trim())))
+                .filter(p -> p.info().command().map(cmd -> cmd.endsWith("/postgres")).orElse(false));
+        postmaster.ifPresent(p -> {
+            p.destroy();
+            if (!awaitExit(p, Duration.ofSeconds(10))) {
+                p.destroyForcibly();
+                awaitExit(p, Duration.ofSeconds(10));
+            }
+        });
+    }
+
+    private static Optional<String> readFirstLine(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            return lines.isEmpty() ? Optional.empty() : Optional.of(lines.get(0));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean awaitExit(ProcessHandle process, Duration timeout) {
+        try {
+            process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return !process.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free port", e);
+        }
+    }
+}
