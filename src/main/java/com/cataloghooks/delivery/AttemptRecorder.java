@@ -19,13 +19,15 @@ public class AttemptRecorder {
     private final DeliveryRepository deliveries;
     private final WebhookRepository webhooks;
     private final CatalogConfig config;
+    private final DeliveryMetrics metrics;
 
     public AttemptRecorder(WebhookLogRepository logs, DeliveryRepository deliveries, WebhookRepository webhooks,
-                           CatalogConfig config) {
+                           CatalogConfig config, DeliveryMetrics metrics) {
         this.logs = logs;
         this.deliveries = deliveries;
         this.webhooks = webhooks;
         this.config = config;
+        this.metrics = metrics;
     }
 
     /** @return whether this replica still owns the delivery */
@@ -33,6 +35,7 @@ public class AttemptRecorder {
     public boolean record(DeliveryJob job, String owner, int attempt, AttemptResult result, boolean last) {
         logs.persist(new WebhookLog(job.webhookId(), job.deliveryId(), job.eventId(), job.eventType(), attempt,
                 job.body(), result, false));
+        metrics.attempt(result);
         long leaseSeconds = config.delivery().lease().toSeconds();
         if (!last) {
             return deliveries.scheduleRetry(job.deliveryId(), owner, attempt, result.error(),
@@ -40,6 +43,7 @@ public class AttemptRecorder {
         }
         boolean owned = deliveries.complete(job.deliveryId(), owner, result.success(), attempt, result.error());
         if (owned) {
+            metrics.finished(result.success());
             Instant now = Instant.now();
             if (result.success()) {
                 webhooks.recordSuccess(job.webhookId(), now);
@@ -55,6 +59,7 @@ public class AttemptRecorder {
     public void giveUp(DeliveryJob job, String owner) {
         String error = "no attempts left (" + job.attemptsSoFar() + " of " + job.maxAttempts() + " made)";
         if (deliveries.complete(job.deliveryId(), owner, false, job.attemptsSoFar(), error)) {
+            metrics.finished(false);
             webhooks.recordFailure(job.webhookId(), Instant.now(), error);
         }
     }

@@ -8,8 +8,9 @@ import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import java.time.temporal.ChronoUnit;
 
 /**
- * Turns an event into one durable delivery per subscribed, active webhook. Idempotent by event id, so an event
- * read twice from Kafka (relay or consumer restarts) is delivered once per webhook. Retries while the database is
+ * Turns an event into one durable delivery per subscribed, active webhook that existed when the event happened.
+ * Idempotent by event id, so an event read twice from Kafka (relay or consumer restarts) is delivered once per
+ * webhook, and never to a webhook created after it. Retries while the database is
  * unreachable, holding back the Kafka offset until the rows exist.
  */
 @ApplicationScoped
@@ -28,7 +29,7 @@ public class DeliveryPlanner {
     @ExponentialBackoff(maxDelay = 30, maxDelayUnit = ChronoUnit.SECONDS)
     public int plan(EventMessage event) {
         int planned = QuarkusTransaction.requiringNew()
-                .call(() -> deliveries.plan(event.id(), event.type(), event.body()));
+                .call(() -> deliveries.plan(event.id(), event.type(), event.occurredAt(), event.body()));
         if (planned > 0) {
             dispatcher.nudge();
         }

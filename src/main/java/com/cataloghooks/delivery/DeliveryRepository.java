@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.Query;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -30,17 +31,21 @@ public class DeliveryRepository implements PanacheRepositoryBase<WebhookDelivery
         this.mapper = mapper;
     }
 
-    /** Records one pending delivery per active webhook subscribed to the event; a replayed event adds nothing. */
-    int plan(UUID eventId, String eventType, String body) {
+    /**
+     * Records one pending delivery per active webhook subscribed to the event and created before it; a replayed
+     * event adds nothing, and does not reach webhooks that subscribed after it happened.
+     */
+    int plan(UUID eventId, String eventType, Instant occurredAt, String body) {
         return getEntityManager().createNativeQuery("""
                         INSERT INTO webhook_deliveries (id, event_id, webhook_id, event_type, body, status, attempts,
                                                         next_attempt_at, created_at, updated_at)
                         SELECT gen_random_uuid(), :eventId, w.id, :eventType, :body, 'pending', 0, now(), now(), now()
                         FROM webhooks w
-                        WHERE w.is_active AND :eventType = ANY (w.events)
+                        WHERE w.is_active AND :eventType = ANY (w.events) AND w.created_at <= :occurredAt
                         ON CONFLICT (event_id, webhook_id) DO NOTHING""")
                 .setParameter("eventId", eventId)
                 .setParameter("eventType", eventType)
+                .setParameter("occurredAt", occurredAt)
                 .setParameter("body", body)
                 .executeUpdate();
     }

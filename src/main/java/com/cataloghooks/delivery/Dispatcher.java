@@ -45,14 +45,16 @@ public class Dispatcher {
     private volatile boolean stopping;
 
     public Dispatcher(DeliveryRepository deliveries, WebhookSender sender, AttemptRecorder recorder,
-                      CatalogConfig config) {
+                      CatalogConfig config, DeliveryMetrics metrics) {
         this.deliveries = deliveries;
         this.sender = sender;
         this.recorder = recorder;
         this.config = config;
+        metrics.inFlight(inFlight::get);
     }
 
-    @Scheduled(every = "${catalog.delivery.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${catalog.delivery.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
         nudge();
     }

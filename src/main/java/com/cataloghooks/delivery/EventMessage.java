@@ -6,13 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.UUID;
 
 /**
  * An event as read from the {@code product-events} topic, and the webhook body made from it. The body is built
  * once, here, and stored with each delivery: every attempt sends (and signs) the very same bytes.
  */
-record EventMessage(UUID id, String type, String body) {
+record EventMessage(UUID id, String type, Instant occurredAt, String body) {
 
     /** @throws MalformedEventException when the record is not an event this service wrote */
     static EventMessage parse(ObjectMapper mapper, String json) {
@@ -43,12 +45,18 @@ record EventMessage(UUID id, String type, String body) {
         if (timestamp == null || !timestamp.isTextual() || data == null || !data.isObject()) {
             throw new MalformedEventException("timestamp or data missing");
         }
+        Instant occurredAt;
+        try {
+            occurredAt = Instant.parse(timestamp.asText());
+        } catch (DateTimeParseException e) {
+            throw new MalformedEventException("timestamp is not an ISO-8601 instant");
+        }
         ObjectNode body = mapper.createObjectNode();
         body.put("event", type);
         body.set("timestamp", timestamp);
         body.set("data", data);
         try {
-            return new EventMessage(id, type, mapper.writeValueAsString(body));
+            return new EventMessage(id, type, occurredAt, mapper.writeValueAsString(body));
         } catch (JsonProcessingException e) {
             throw new MalformedEventException("cannot be written back as JSON");
         }

@@ -52,7 +52,8 @@ public class OutboxRelay {
         nudge();
     }
 
-    @Scheduled(every = "${catalog.outbox.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${catalog.outbox.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
         nudge();
     }

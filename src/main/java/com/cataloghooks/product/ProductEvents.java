@@ -4,6 +4,7 @@ import com.cataloghooks.common.event.EventType;
 import com.cataloghooks.outbox.OutboxWriter;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,25 +19,23 @@ class ProductEvents {
     }
 
     void created(Product p) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("id", p.getId().toString());
-        data.put("sku", p.getSku());
-        data.put("name", p.getName());
-        data.put("description", p.getDescription());
-        data.put("active", p.isActive());
-        data.put("created_at", p.getCreatedAt().toString());
-        outbox.record(EventType.PRODUCT_CREATED, p.getId().toString(), data);
+        outbox.record(EventType.PRODUCT_CREATED, p.getId().toString(), state(p, "created_at", p.getCreatedAt()));
     }
 
     void updated(Product p) {
+        outbox.record(EventType.PRODUCT_UPDATED, p.getId().toString(), state(p, "updated_at", p.getUpdatedAt()));
+    }
+
+    /** The product's fields, then the time of the change under the name the event uses for it. */
+    private static Map<String, Object> state(Product p, String timeField, Instant time) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("id", p.getId().toString());
         data.put("sku", p.getSku());
         data.put("name", p.getName());
         data.put("description", p.getDescription());
         data.put("active", p.isActive());
-        data.put("updated_at", p.getUpdatedAt().toString());
-        outbox.record(EventType.PRODUCT_UPDATED, p.getId().toString(), data);
+        data.put(timeField, time.toString());
+        return data;
     }
 
     void deleted(Product p) {
