@@ -1,0 +1,39 @@
+package com.cataloghooks;
+
+import com.cataloghooks.testsupport.InfraTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+
+@QuarkusTest
+@QuarkusTestResource(InfraTestResource.class)
+class HealthAndDocsTest {
+
+    @Test
+    void readinessChecksTheDatabaseAndKafka() {
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem(containsString("Database")))
+                .body("checks.name", hasItem(containsString("Kafka")));
+    }
+
+    @Test
+    void servesTheApiDocumentation() {
+        given().when().get("/api/openapi?format=json").then().statusCode(200)
+                .body("paths.'/api/v1/products'", notNullValue())
+                .body("paths.'/api/v1/webhooks/{id}/test'", notNullValue())
+                .body("paths.'/api/v1/webhooks/{id}/logs'", notNullValue());
+        given().when().get("/api/docs/").then().statusCode(200).body(containsString("swagger"));
+    }
+
+    @Test
+    void exposesPrometheusMetrics() {
+        given().when().get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests"));
+    }
+}

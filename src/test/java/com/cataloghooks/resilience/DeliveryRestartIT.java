@@ -1,0 +1,93 @@
+package com.cataloghooks.resilience;
+
+import com.cataloghooks.testsupport.ServiceProcess;
+import com.cataloghooks.testsupport.TestInfrastructure;
+import com.cataloghooks.testsupport.TestReceiver;
+import com.cataloghooks.testsupport.TestReceiver.ReceivedRequest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static com.cataloghooks.testsupport.Json.obj;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged service, stopped while a delivery is pending, delivers it after it starts again: once after a
+ * crash (SIGKILL: the lease must expire first) and once after a graceful stop (SIGTERM: the lease is released).
+ */
+class DeliveryRestartIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static TestInfrastructure infra;
+    private static TestReceiver receiver;
+
+    @BeforeAll
+    static void start() {
+        infra = TestInfrastructure.get();
+        receiver = TestReceiver.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        receiver.close();
+    }
+
+    private static RequestSpecification api(ServiceProcess service) {
+        return RestAssured.given().baseUri(service.baseUrl()).contentType(ContentType.JSON);
+    }
+
+    private static Map<String, String> fastSettings() {
+        // a short lease so that the test does not wait out the production default of a minute
+        return Map.of("CATALOG_DELIVERY_LEASE", "2s", "CATALOG_DELIVERY_BACKOFF_BASE", "1000");
+    }
+
+    @Test
+    void aDeliveryInterruptedByACrashIsSentAfterRestart() {
+        assertDeliveredAcrossRestart(ServiceProcess::kill);
+    }
+
+    @Test
+    void aDeliveryInterruptedByAGracefulStopIsSentAfterRestart() {
+        assertDeliveredAcrossRestart(ServiceProcess::stop);
+    }
+
+    private void assertDeliveredAcrossRestart(java.util.function.ToIntFunction<ServiceProcess> halt) {
+        String hook = "/restart-" + UUID.randomUUID();
+        // Refuse long enough that the delivery is still waiting to retry when the service goes down.
+        receiver.respond(hook).times(1).with(503, "not yet");
+        receiver.respondAlways(hook, 503, "still not");
+        try (ServiceProcess service = ServiceProcess.of(infra, fastSettings()).start()) {
+            String webhookId = api(service)
+                    .body(obj("url", receiver.url(hook), "events", List.of("product.created"), "retry_count", 10, "timeout_seconds", 2))
+                    .post("/api/v1/webhooks").then().statusCode(201).extract().path("id");
+            api(service).body(obj("sku", "RESTART-" + UUID.randomUUID(), "name", "survivor"))
+                    .post("/api/v1/products").then().statusCode(201);
+            await().atMost(PATIENCE).until(() -> receiver.requests(hook).size() >= 1);
+
+            halt.applyAsInt(service);
+            receiver.respondAlways(hook, 200, "{\"status\":\"ok\"}");
+            int attemptsWhileDown = receiver.requests(hook).size();
+
+            service.start();
+            await().atMost(PATIENCE).until(() -> api(service).get("/api/v1/webhooks/" + webhookId)
+                    .then().extract().<Integer>path("success_count") == 1);
+            List<ReceivedRequest> requests = receiver.requests(hook);
+            assertTrue(requests.size() > attemptsWhileDown, "sent again after the restart");
+            assertEquals(1, requests.stream().map(r -> r.header("webhook-id")).distinct().count(),
+                    "every attempt, before and after the restart, carries the same event id");
+            assertEquals(0, api(service).get("/api/v1/webhooks/" + webhookId)
+                    .then().extract().<Integer>path("failure_count"));
+            api(service).delete("/api/v1/webhooks/" + webhookId).then().statusCode(204);
+        }
+    }
+}
