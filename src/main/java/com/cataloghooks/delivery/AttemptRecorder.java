@@ -19,14 +19,16 @@ public class AttemptRecorder {
     private final DeliveryRepository deliveries;
     private final WebhookRepository webhooks;
     private final CatalogConfig config;
+    private final Backoff backoff;
     private final DeliveryMetrics metrics;
 
     public AttemptRecorder(WebhookLogRepository logs, DeliveryRepository deliveries, WebhookRepository webhooks,
-                           CatalogConfig config, DeliveryMetrics metrics) {
+                           CatalogConfig config, Backoff backoff, DeliveryMetrics metrics) {
         this.logs = logs;
         this.deliveries = deliveries;
         this.webhooks = webhooks;
         this.config = config;
+        this.backoff = backoff;
         this.metrics = metrics;
     }
 
@@ -38,8 +40,9 @@ public class AttemptRecorder {
         metrics.attempt(result);
         long leaseSeconds = config.delivery().lease().toSeconds();
         if (!last) {
-            return deliveries.scheduleRetry(job.deliveryId(), owner, attempt, result.error(),
-                    waitAfter(attempt) / 1000.0, leaseSeconds);
+            long waitMs = backoff.effective(job.retryNumberAfter(attempt), result.retryAfter());
+            return deliveries.scheduleRetry(job.deliveryId(), owner, attempt, result.error(), waitMs / 1000.0,
+                    leaseSeconds);
         }
         boolean owned = deliveries.complete(job.deliveryId(), owner, result.success(), attempt, result.error());
         if (owned) {
@@ -62,13 +65,6 @@ public class AttemptRecorder {
             metrics.finished(false);
             webhooks.recordFailure(job.webhookId(), Instant.now(), error);
         }
-    }
-
-    /** The wait {@code @Retry}/{@code @ExponentialBackoff} will make after this attempt, in milliseconds. */
-    long waitAfter(int attempt) {
-        long base = config.delivery().backoffBase();
-        long wait = base << Math.min(attempt - 1, 40);
-        return wait <= 0 ? config.delivery().backoffMax() : Math.min(wait, config.delivery().backoffMax());
     }
 
     private static String describe(int attempt, AttemptResult result) {

@@ -1,20 +1,24 @@
 package com.cataloghooks.delivery;
 
+import java.time.Duration;
+
 /**
  * What one attempt came to. {@code statusCode} is null when no HTTP answer arrived (timeout, refused connection).
  *
- * @param retryable whether another attempt may succeed: everything but success and {@code 410 Gone}
+ * @param retryable  whether another attempt may succeed: everything but success and {@code 410 Gone}
+ * @param retryAfter how long the receiver asked us to wait ({@code Retry-After} on 429 or 503), or null
  */
 public record AttemptResult(Integer statusCode, String responseBody, int responseTimeMs, String error,
-                            boolean success, boolean retryable) {
+                            boolean success, boolean retryable, Duration retryAfter) {
 
-    static AttemptResult answered(int status, String body, int timeMs) {
+    static AttemptResult answered(int status, String body, int timeMs, Duration retryAfter) {
         boolean ok = status >= 200 && status < 300;
         String error = ok ? null : "HTTP " + status;
-        return new AttemptResult(status, body, timeMs, error, ok, !ok && status != 410);
+        return new AttemptResult(status, body, timeMs, error, ok, !ok && status != 410,
+                status == 429 || status == 503 ? retryAfter : null);
     }
 
     static AttemptResult unanswered(String error, int timeMs) {
-        return new AttemptResult(null, null, timeMs, error, false, true);
+        return new AttemptResult(null, null, timeMs, error, false, true, null);
     }
 }

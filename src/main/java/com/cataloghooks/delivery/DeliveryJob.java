@@ -27,7 +27,10 @@ public final class DeliveryJob {
     private final int timeoutSeconds;
     private final int maxAttempts;
     private final AtomicInteger attempts;
+    private final int attemptsAtClaim;
     private final AttemptListener listener;
+    private volatile boolean halted;
+    private volatile boolean attempting;
 
     DeliveryJob(UUID deliveryId, UUID eventId, String eventType, String body, UUID webhookId, String url,
                 String secret, Map<String, String> headers, int timeoutSeconds, int retryCount, int attemptsSoFar,
@@ -43,12 +46,37 @@ public final class DeliveryJob {
         this.timeoutSeconds = timeoutSeconds;
         this.maxAttempts = 1 + retryCount;
         this.attempts = new AtomicInteger(attemptsSoFar);
+        this.attemptsAtClaim = attemptsSoFar;
         this.listener = listener;
     }
 
-    /** Numbers the next attempt (1-based over the delivery's whole life). */
+    /** Numbers the next attempt (1-based over the delivery's whole life) and marks the job as sending. */
     int startAttempt() {
+        attempting = true;
         return attempts.incrementAndGet();
+    }
+
+    /** The attempt, its recording included, is over. */
+    void attemptEnded() {
+        attempting = false;
+    }
+
+    boolean isAttempting() {
+        return attempting;
+    }
+
+    /** Makes no further attempt (shutdown); an attempt under way still finishes. */
+    void halt() {
+        halted = true;
+    }
+
+    boolean isHalted() {
+        return halted;
+    }
+
+    /** Which retry of this replica's run comes after {@code attempt}: the backoff starts over after a claim. */
+    int retryNumberAfter(int attempt) {
+        return attempt - attemptsAtClaim;
     }
 
     int attemptsSoFar() {

@@ -134,12 +134,14 @@ public class DeliveryRepository implements PanacheRepositoryBase<WebhookDelivery
                 .executeUpdate() == 1;
     }
 
-    /** Hands deliveries back (shutdown): they are due again at once, for this or another replica. */
+    /**
+     * Hands deliveries back (shutdown) to any replica: those never attempted here are due at once, those waiting to
+     * be retried keep their next attempt time.
+     */
     int release(String owner) {
         return getEntityManager().createNativeQuery("""
                         UPDATE webhook_deliveries
-                        SET status = 'pending', lease_owner = NULL, lease_until = NULL, next_attempt_at = now(),
-                            updated_at = now()
+                        SET status = 'pending', lease_owner = NULL, lease_until = NULL, updated_at = now()
                         WHERE status = 'in_flight' AND lease_owner = :owner""")
                 .setParameter("owner", owner)
                 .executeUpdate();

@@ -42,6 +42,7 @@ public class Dispatcher {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<UUID, AtomicInteger> inFlightPerWebhook = new ConcurrentHashMap<>();
+    private final Set<DeliveryJob> active = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
     public Dispatcher(DeliveryRepository deliveries, WebhookSender sender, AttemptRecorder recorder,
@@ -75,9 +76,24 @@ public class Dispatcher {
         return inFlight.get();
     }
 
+    /**
+     * Graceful stop: claim nothing more, start no new attempt, let attempts under way finish (and be recorded)
+     * within {@code shutdown-grace}, then hand every unfinished delivery back so another replica, or this one
+     * after a restart, takes it up without waiting for the lease to expire.
+     */
     void onStop(@Observes ShutdownEvent event) {
         stopping = true;
         claimer.shutdownNow();
+        active.forEach(DeliveryJob::halt);
+        long deadline = System.nanoTime() + config.delivery().shutdownGrace().toNanos();
+        while (active.stream().anyMatch(DeliveryJob::isAttempting) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         try {
             int released = QuarkusTransaction.requiringNew().call(() -> deliveries.release(owner));
             if (released > 0) {
@@ -141,17 +157,25 @@ public class Dispatcher {
             return;
         }
         inFlight.incrementAndGet();
+        active.add(job);
         AtomicInteger perWebhook = inFlightPerWebhook.computeIfAbsent(c.webhookId(), id -> new AtomicInteger());
         perWebhook.incrementAndGet();
         sender.deliver(job)
                 .onTermination().invoke(() -> {
+                    active.remove(job);
                     perWebhook.decrementAndGet();
                     inFlight.decrementAndGet();
                     nudge();
                 })
                 .subscribe().with(
                         result -> LOG.debugf("delivery %s ended: %s", c.id(), result.success() ? "delivered" : result.error()),
-                        failure -> LOG.warnf("delivery %s interrupted (%s); it will be picked up again when its lease expires",
-                                c.id(), failure.getMessage()));
+                        failure -> {
+                            if (failure instanceof DeliveryHaltedException) {
+                                LOG.debugf("delivery %s handed back at shutdown", c.id());
+                            } else {
+                                LOG.warnf("delivery %s interrupted (%s); it is taken up again when its lease expires",
+                                        c.id(), failure.getMessage());
+                            }
+                        });
     }
 }

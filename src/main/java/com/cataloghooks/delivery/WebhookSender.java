@@ -14,6 +14,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -23,18 +24,20 @@ import java.util.concurrent.TimeoutException;
  * {@link #deliver} makes up to {@code 1 + retry_count} attempts: {@code @Retry} with {@code @ExponentialBackoff}
  * waits {@code backoff-base * 2^(n-1)} between them without holding a thread, and retries only on
  * {@link RetryableAttemptException}, which this class throws for timeouts, connection errors and non-2xx answers
- * other than {@code 410 Gone}. Each attempt is bounded by the webhook's own {@code timeout_seconds};
- * {@code @Timeout} is only the outer ceiling. The static values below are overridden from application.properties
+ * other than {@code 410 Gone}; a longer {@code Retry-After} (on 429/503) is honoured up to {@code backoff-max}. Each attempt is bounded by the webhook's own {@code timeout_seconds};
+ * {@code @Timeout} is only the outer ceiling of an attempt plus any {@code Retry-After} wait it adds. The static values below are overridden from application.properties
  * ({@code quarkus.fault-tolerance."com.cataloghooks.delivery.WebhookSender/deliver".*}).
  */
 @ApplicationScoped
 public class WebhookSender {
 
     private final WebhookReceiverClient client;
+    private final Backoff backoff;
     private final int bodyLimit;
 
-    public WebhookSender(@RestClient WebhookReceiverClient client, CatalogConfig config) {
+    public WebhookSender(@RestClient WebhookReceiverClient client, Backoff backoff, CatalogConfig config) {
         this.client = client;
+        this.backoff = backoff;
         this.bodyLimit = config.delivery().responseBodyLimit();
     }
 
@@ -42,20 +45,35 @@ public class WebhookSender {
     @Retry(maxRetries = 10, delay = 2000, jitter = 0, maxDuration = 1, durationUnit = ChronoUnit.DAYS,
             retryOn = RetryableAttemptException.class)
     @ExponentialBackoff(factor = 2, maxDelay = 1, maxDelayUnit = ChronoUnit.HOURS)
-    @Timeout(value = 330, unit = ChronoUnit.SECONDS)
+    @Timeout(value = 70, unit = ChronoUnit.MINUTES)
     public Uni<AttemptResult> deliver(DeliveryJob job) {
+        if (job.isHalted()) {
+            return Uni.createFrom().failure(new DeliveryHaltedException());
+        }
         int attempt = job.startAttempt();
         return send(job.request())
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(result -> {
-                    boolean last = !result.retryable() || attempt >= job.maxAttempts();
-                    if (!job.report(attempt, result, last)) {
-                        throw new LeaseLostException();
-                    }
-                    if (last) {
+                    try {
+                        boolean last = !result.retryable() || attempt >= job.maxAttempts();
+                        if (!job.report(attempt, result, last)) {
+                            throw new LeaseLostException();
+                        }
                         return result;
+                    } finally {
+                        job.attemptEnded();
                     }
-                    throw new RetryableAttemptException(result);
+                })
+                .onItem().transformToUni(result -> {
+                    if (!result.retryable() || attempt >= job.maxAttempts()) {
+                        return Uni.createFrom().item(result);
+                    }
+                    // @ExponentialBackoff waits the scheduled time next; a longer Retry-After is made up here.
+                    int retry = job.retryNumberAfter(attempt);
+                    long extra = backoff.effective(retry, result.retryAfter()) - backoff.scheduled(retry);
+                    Uni<AttemptResult> failed = Uni.createFrom().failure(new RetryableAttemptException(result));
+                    return extra <= 0 ? failed : failed.onFailure().call(() ->
+                            Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(extra)));
                 });
     }
 
@@ -77,7 +95,8 @@ public class WebhookSender {
     private AttemptResult answered(Response response, long start) {
         try (response) {
             String body = response.hasEntity() ? response.readEntity(String.class) : null;
-            return AttemptResult.answered(response.getStatus(), truncate(body), elapsedMs(start));
+            return AttemptResult.answered(response.getStatus(), truncate(body), elapsedMs(start),
+                    RetryAfter.parse(response.getHeaderString("Retry-After"), Instant.now()));
         }
     }
 

@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -181,6 +184,31 @@ class DeliveryEndToEndTest extends ReceiverTest {
         assertNotNull(webhook.getString("last_triggered_at"));
         assertEquals(3, receiver.requests(hook).size(), "1 + retry_count attempts");
         assertEquals(3, api.logs(webhookId).size());
+    }
+
+    @Test
+    void retryAfterInSecondsIsHonoured() {
+        assertRetryAfterHonoured("2", Duration.ofMillis(1900));
+    }
+
+    @Test
+    void retryAfterAsAnHttpDateIsHonoured() {
+        String inThreeSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(3));
+        // the date has whole seconds: at least two of the three remain when the receiver answers
+        assertRetryAfterHonoured(inThreeSeconds, Duration.ofMillis(1900));
+    }
+
+    private void assertRetryAfterHonoured(String retryAfter, Duration atLeast) {
+        String hook = path();
+        receiver.respond(hook).header("Retry-After", retryAfter).with(503, "busy");
+        String webhookId = api.webhook(receiver.url(hook), List.of("product.created"), obj("retry_count", 3));
+
+        createProduct(uniqueSku(), "");
+
+        List<ReceivedRequest> attempts = awaitRequests(hook, 2);
+        await().atMost(PATIENCE).until(() -> api.get(webhookId).getInt("success_count") == 1);
+        long gap = attempts.get(1).receivedNanos() - attempts.get(0).receivedNanos();
+        assertTrue(gap >= atLeast.toNanos(), "waited as asked, not the 200 ms backoff: " + gap / 1_000_000 + " ms");
     }
 
     @Test

@@ -11,6 +11,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -52,16 +57,31 @@ class DeliveryRestartIT {
     }
 
     @Test
-    void aDeliveryInterruptedByACrashIsSentAfterRestart() {
-        assertDeliveredAcrossRestart(ServiceProcess::kill);
+    void aDeliveryInterruptedByACrashIsSentAfterRestart() throws SQLException {
+        // a crash leaves the delivery leased until the lease expires
+        assertDeliveredAcrossRestart(ServiceProcess::kill, 1);
     }
 
     @Test
-    void aDeliveryInterruptedByAGracefulStopIsSentAfterRestart() {
-        assertDeliveredAcrossRestart(ServiceProcess::stop);
+    void aDeliveryInterruptedByAGracefulStopIsSentAfterRestart() throws SQLException {
+        // a graceful stop hands it back: nothing stays in flight
+        assertDeliveredAcrossRestart(ServiceProcess::stop, 0);
     }
 
-    private void assertDeliveredAcrossRestart(java.util.function.ToIntFunction<ServiceProcess> halt) {
+    private static long inFlight(String webhookId) throws SQLException {
+        try (Connection c = DriverManager.getConnection(infra.jdbcUrl(), infra.username(), infra.password());
+             PreparedStatement query = c.prepareStatement(
+                     "SELECT count(*) FROM webhook_deliveries WHERE status = 'in_flight' AND webhook_id = ?::uuid")) {
+            query.setString(1, webhookId);
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private void assertDeliveredAcrossRestart(java.util.function.ToIntFunction<ServiceProcess> halt,
+                                              long inFlightWhileDown) throws SQLException {
         String hook = "/restart-" + UUID.randomUUID();
         // Refuse long enough that the delivery is still waiting to retry when the service goes down.
         receiver.respond(hook).times(1).with(503, "not yet");
@@ -75,6 +95,7 @@ class DeliveryRestartIT {
             await().atMost(PATIENCE).until(() -> receiver.requests(hook).size() >= 1);
 
             halt.applyAsInt(service);
+            assertEquals(inFlightWhileDown, inFlight(webhookId));
             receiver.respondAlways(hook, 200, "{\"status\":\"ok\"}");
             int attemptsWhileDown = receiver.requests(hook).size();
 

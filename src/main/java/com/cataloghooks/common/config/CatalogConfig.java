@@ -16,6 +16,8 @@ public interface CatalogConfig {
 
     Delivery delivery();
 
+    Retention retention();
+
     interface Outbox {
         /** How often the relay looks for events that are committed but not yet on Kafka. */
         @WithDefault("1s")
@@ -58,8 +60,29 @@ public interface CatalogConfig {
         @WithDefault("8")
         int maxInFlightPerWebhook();
 
+        /**
+         * On shutdown, how long attempts already under way may take to finish before the replica hands every
+         * unfinished delivery back. Keep it below {@code quarkus.shutdown.timeout} and the pod's grace period.
+         */
+        @WithDefault("10s")
+        Duration shutdownGrace();
+
         /** Characters of a receiver's response body kept in a log row. */
         @WithDefault("1000")
         int responseBodyLimit();
+    }
+
+    interface Retention {
+        /** Attempt logs, finished deliveries and published outbox events older than this are deleted. */
+        @WithDefault("30d")
+        Duration maxAge();
+
+        /** Rows deleted per statement, so a purge never holds long locks or a huge transaction. */
+        @WithDefault("5000")
+        int batchSize();
+
+        /** How often the purge runs. */
+        @WithDefault("1h")
+        Duration interval();
     }
 }
