@@ -298,7 +298,7 @@ public final class LocalKafka implements AutoCloseable {
         // registration's session expires: 9 s by default, 3 s here. Heartbeats stay within this same JVM.
         settings.put("broker.session.timeout.ms", "3000");
         settings.put("broker.heartbeat.interval.ms", "500");
-        settings.put("num.partitions", "1");
+        settings.put("num.partitions", "3"); // product-events gets several partitions, as in production
         settings.put("auto.create.topics.enable", "true");
 
         StringBuilder text = new StringBuilder("# Written by ").append(LocalKafka.class.getName()).append('\n');
