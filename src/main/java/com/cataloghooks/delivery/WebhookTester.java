@@ -83,10 +83,16 @@ public class WebhookTester {
         body.put("event", event);
         body.put("timestamp", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
         body.set("data", mapper.valueToTree(payload));
+        String json;
         try {
-            return mapper.writeValueAsString(body);
+            json = mapper.writeValueAsString(body);
         } catch (JsonProcessingException e) {
             throw new InvalidInputException("payload", "cannot be written as JSON");
         }
+        if (json.contains("\\u0000")) {
+            // the attempt log keeps the body as jsonb, which cannot hold NUL
+            throw new InvalidInputException("payload", "must not contain the NUL character");
+        }
+        return json;
     }
 }

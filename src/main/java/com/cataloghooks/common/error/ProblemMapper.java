@@ -175,6 +175,9 @@ public class ProblemMapper {
             if (e instanceof UnrecognizedPropertyException unknown) {
                 return new FieldError(field, "is not a known field");
             }
+            if (e instanceof InvalidFormatException invalid && invalid.getTargetType() == String.class) {
+                return new FieldError(field, invalid.getOriginalMessage());
+            }
             if (e instanceof InvalidFormatException invalid) {
                 return new FieldError(field, "has the wrong type or format: " + typeName(invalid.getTargetType()) + " expected");
             }

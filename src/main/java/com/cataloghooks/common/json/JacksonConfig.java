@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.quarkus.jackson.ObjectMapperCustomizer;
@@ -12,7 +13,8 @@ import jakarta.inject.Singleton;
 
 /**
  * Strict JSON: snake_case names as the seed's API has them, unknown fields refused (a typo must not be
- * silently ignored), and no guessing between types ({@code "3"} is not a number, {@code 1} is not a boolean).
+ * silently ignored), no guessing between types ({@code "3"} is not a number, {@code 1} is not a boolean), nothing
+ * after the document, and no NUL character in text (PostgreSQL cannot store it).
  */
 @Singleton
 public class JacksonConfig implements ObjectMapperCustomizer {
@@ -23,6 +25,8 @@ public class JacksonConfig implements ObjectMapperCustomizer {
         mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
         mapper.configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
         mapper.configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false);
+        mapper.configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+        mapper.registerModule(new SimpleModule("no-nul").addDeserializer(String.class, new NulFreeStringDeserializer()));
         mapper.configure(MapperFeature.ALLOW_COERCION_OF_SCALARS, false);
         mapper.coercionConfigFor(LogicalType.Textual)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)

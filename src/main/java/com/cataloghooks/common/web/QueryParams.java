@@ -15,7 +15,7 @@ public final class QueryParams {
     }
 
     public static int intParam(String name, String raw, int defaultValue, int min, int max) {
-        if (raw == null || raw.isEmpty()) {
+        if (raw == null) {
             return defaultValue;
         }
         long value;
@@ -32,9 +32,9 @@ public final class QueryParams {
         return (int) value;
     }
 
-    /** {@code true} or {@code false} (any case); absent means no filter. */
+    /** {@code true} or {@code false} (any case); absent means no filter, present but empty is an error. */
     public static Boolean boolParam(String name, String raw) {
-        if (raw == null || raw.isEmpty()) {
+        if (raw == null) {
             return null;
         }
         if ("true".equalsIgnoreCase(raw)) {

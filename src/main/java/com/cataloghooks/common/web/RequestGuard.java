@@ -1,0 +1,36 @@
+package com.cataloghooks.common.web;
+
+import com.cataloghooks.common.error.InvalidInputException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Refuses what no endpoint can mean, before any endpoint runs: a query parameter given twice (every parameter
+ * here is a single value; silently taking one of them hides a client bug), and a request body without a
+ * Content-Type (it would otherwise be read as JSON by guesswork).
+ */
+public class RequestGuard {
+
+    private static final Set<String> WITH_BODY = Set.of("POST", "PUT", "PATCH");
+
+    @ServerRequestFilter(preMatching = true)
+    public void guard(ContainerRequestContext request) {
+        for (Map.Entry<String, List<String>> parameter : request.getUriInfo().getQueryParameters().entrySet()) {
+            if (parameter.getValue().size() > 1) {
+                throw new InvalidInputException(parameter.getKey(), "must be given at most once");
+            }
+        }
+        if (WITH_BODY.contains(request.getMethod()) && request.getMediaType() == null && hasBody(request)) {
+            throw new NotSupportedException("a request body needs a Content-Type: send application/json");
+        }
+    }
+
+    private static boolean hasBody(ContainerRequestContext request) {
+        return request.getLength() > 0 || request.getHeaderString("Transfer-Encoding") != null;
+    }
+}
