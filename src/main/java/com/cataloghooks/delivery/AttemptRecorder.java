@@ -35,6 +35,9 @@ public class AttemptRecorder {
     /** @return whether this replica still owns the delivery */
     @Transactional
     public boolean record(DeliveryJob job, String owner, int attempt, AttemptResult result, boolean last) {
+        if (deliveries.findById(job.deliveryId()) == null) {
+            return false; // the webhook was deleted meanwhile, and its deliveries and logs with it
+        }
         logs.persist(new WebhookLog(job.webhookId(), job.deliveryId(), job.eventId(), job.eventType(), attempt,
                 job.body(), result, false));
         metrics.attempt(result);
