@@ -106,7 +106,8 @@ public class ProblemMapper {
     public Response unexpected(Throwable e) {
         Throwable cause = e;
         while (cause != null) {
-            if (cause instanceof JDBCConnectionException || cause instanceof java.sql.SQLTransientConnectionException) {
+            if (cause instanceof JDBCConnectionException || cause instanceof java.sql.SQLTransientConnectionException
+                    || (cause instanceof java.sql.SQLException sql && connectionLost(sql.getSQLState()))) {
                 return databaseDown(new JDBCConnectionException(cause.getMessage(), null));
             }
             if (cause instanceof JsonProcessingException jpe) {
@@ -117,6 +118,14 @@ public class ProblemMapper {
         LOG.error("unexpected failure", e);
         return problem(500, "about:blank", "Internal Server Error", "The server could not complete the request",
                 List.of());
+    }
+
+    /**
+     * SQLSTATE class 08 (connection exception) and 57P01–57P03 (the server is shutting down or restarting): the
+     * request may well succeed once the database is back, so it is a 503, not a 500.
+     */
+    private static boolean connectionLost(String sqlState) {
+        return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("57P"));
     }
 
     private Response violationProblem(ConstraintViolationException e) {
