@@ -1,7 +1,7 @@
 package com.cataloghooks.outbox;
 
 import com.cataloghooks.common.config.CatalogConfig;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -13,7 +13,8 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import java.time.Instant;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -34,16 +35,16 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
-    private final OutboxRepository repository;
+    private final AgroalDataSource dataSource;
     private final MutinyEmitter<String> emitter;
     private final CatalogConfig config;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile boolean stopping;
 
-    public OutboxRelay(OutboxRepository repository, @Channel("product-events-out") MutinyEmitter<String> emitter,
+    public OutboxRelay(AgroalDataSource dataSource, @Channel("product-events-out") MutinyEmitter<String> emitter,
                        CatalogConfig config) {
-        this.repository = repository;
+        this.dataSource = dataSource;
         this.emitter = emitter;
         this.config = config;
     }
@@ -91,34 +92,52 @@ public class OutboxRelay {
         }
     }
 
-    /** @return how many events went out; fewer than a full batch ends the drain */
+    /**
+     * @return how many events went out; fewer than a full batch ends the drain.
+     *     Plain JDBC rather than a JTA transaction: the broker acknowledges on its own threads, and a transaction
+     *     context carried there by context propagation would make the commit fail.
+     */
     private int publishBatch() {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            List<OutboxEvent> batch = repository.lockUnpublished(config.outbox().batchSize());
-            if (batch.isEmpty()) {
-                return 0;
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                int published = publish(connection);
+                connection.commit();
+                return published;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
             }
-            List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
-            for (OutboxEvent event : batch) {
-                acks.add(emitter.sendMessage(toMessage(event)).subscribeAsCompletionStage());
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private int publish(Connection connection) throws SQLException {
+        List<OutboxEvent> batch = OutboxSql.lockUnpublished(connection, config.outbox().batchSize());
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
+        for (OutboxEvent event : batch) {
+            acks.add(emitter.sendMessage(toMessage(event)).subscribeAsCompletionStage());
+        }
+        long deadline = System.nanoTime() + config.outbox().publishTimeout().toNanos();
+        List<UUID> acked = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            try {
+                acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                acked.add(batch.get(i).getId());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Exception e) {
+                LOG.warnf("event %s not acknowledged by Kafka yet (%s); it stays in the outbox",
+                        batch.get(i).getId(), e.getClass().getSimpleName());
             }
-            long deadline = System.nanoTime() + config.outbox().publishTimeout().toNanos();
-            List<UUID> acked = new ArrayList<>(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-                try {
-                    acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                    acked.add(batch.get(i).getId());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                } catch (Exception e) {
-                    LOG.warnf("event %s not acknowledged by Kafka yet (%s); it stays in the outbox",
-                            batch.get(i).getId(), e.getClass().getSimpleName());
-                }
-            }
-            repository.markPublished(acked, Instant.now());
-            return acked.size() == batch.size() ? batch.size() : 0;
-        });
+        }
+        OutboxSql.markPublished(connection, acked);
+        return acked.size() == batch.size() ? batch.size() : 0;
     }
 
     private static Message<String> toMessage(OutboxEvent event) {
