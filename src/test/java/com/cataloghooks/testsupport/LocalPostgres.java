@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -16,21 +17,26 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * A real PostgreSQL server (zonky's embedded binaries, PostgreSQL 14) listening on 127.0.0.1 only, with a
  * database {@value #DATABASE} owned by the login role {@value #USERNAME}.
  *
- * <p>Two flavours:
+ * <p>Three flavours:
  * <ul>
  *   <li>{@link #startEphemeral()} for tests: random free port, fresh data directory under
  *       {@code target/embedded-pg/}, deleted again by {@link #stop()};</li>
+ *   <li>{@link #startRestartable()} for fault-injection tests: like ephemeral, but {@link #stop()} keeps the data
+ *       so that {@link #start()} brings the same server back on the same port; {@link #close()} deletes it;</li>
  *   <li>{@link #startPersistent(int, Path)} for local development: fixed port, data directory kept and reused
  *       across runs.</li>
  * </ul>
@@ -50,19 +56,48 @@ public final class LocalPostgres implements AutoCloseable {
     private static final int MAX_SOCKET_PATH = 100;
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
-    private final EmbeddedPostgres postgres;
-    private final Path logFile;
+    /** What happens to the data directory when the server stops. */
+    private enum Kind {
+        /** deleted by every stop: the server cannot be started again */
+        EPHEMERAL,
+        /** kept across {@link #stop()}/{@link #start()}, deleted by {@link #close()} */
+        RESTARTABLE,
+        /** always kept */
+        PERSISTENT
+    }
 
-    private LocalPostgres(EmbeddedPostgres postgres, Path logFile) {
-        this.postgres = postgres;
-        this.logFile = logFile;
+    private final int port;
+    private final Path dataDir;
+    private final Kind kind;
+    private final Path logFile;
+    /** The running server; null while stopped. */
+    private volatile EmbeddedPostgres postgres;
+    private boolean startedBefore;
+
+    private LocalPostgres(int port, Path dataDir, Kind kind) {
+        this.port = port;
+        this.dataDir = dataDir;
+        this.kind = kind;
+        this.logFile = WORKING_DIR.resolve("logs").resolve("postgres-" + port + ".log");
     }
 
     /** Starts a throw-away server on a random free port; its data directory is deleted by {@link #stop()}. */
     public static LocalPostgres startEphemeral() {
         // A direct child of WORKING_DIR, so that zonky's start-up sweep stops and deletes it should this JVM be
         // killed before it could clean up (zonky only touches directories whose lock is older than 10 minutes).
-        return start(freePort(), WORKING_DIR.resolve(UUID.randomUUID().toString()), true);
+        return new LocalPostgres(freePort(), WORKING_DIR.resolve(UUID.randomUUID().toString()), Kind.EPHEMERAL)
+                .start();
+    }
+
+    /**
+     * Starts a throw-away server on a random free port that can be stopped and started again, on the same port
+     * with the same data, to simulate a database restart; {@link #close()} stops it and deletes its data.
+     */
+    public static LocalPostgres startRestartable() {
+        // A direct child of WORKING_DIR for the same reason as an ephemeral one; start() refreshes the lock file so
+        // that the sweep never takes a merely stopped server for an abandoned one.
+        return new LocalPostgres(freePort(), WORKING_DIR.resolve(UUID.randomUUID().toString()), Kind.RESTARTABLE)
+                .start();
     }
 
     /**
@@ -72,29 +107,45 @@ public final class LocalPostgres implements AutoCloseable {
     public static LocalPostgres startPersistent(int port, Path dataDir) {
         Path dir = dataDir.toAbsolutePath();
         stopOrphanedPostmaster(dir);
-        return start(port, dir, false);
+        return new LocalPostgres(port, dir, Kind.PERSISTENT).start();
     }
 
-    private static LocalPostgres start(int port, Path dataDir, boolean ephemeral) {
+    /**
+     * Starts the server unless it is running: initialises the data directory on first use, otherwise reuses it
+     * on the same port. An ephemeral server cannot be started again once stopped (its data is gone).
+     */
+    public synchronized LocalPostgres start() {
+        if (postgres != null) {
+            return this;
+        }
+        if (kind == Kind.EPHEMERAL && startedBefore) {
+            throw new IllegalStateException("an ephemeral PostgreSQL cannot be restarted (its data is gone): " + this);
+        }
+        boolean initialised = Files.exists(dataDir.resolve("postgresql.conf"));
         try {
             Files.createDirectories(WORKING_DIR.resolve("logs"));
-            Path logFile = WORKING_DIR.resolve("logs").resolve("postgres-" + port + ".log");
+            if (initialised) {
+                // zonky's sweep (run by every new server) deletes unlocked data directories whose lock file is
+                // older than 10 minutes: a stopped server's lock is released, so mark it as fresh.
+                touch(dataDir.resolve("epg-lock"));
+            }
             // zonky reads this when a Builder is created: it is where the binaries are unpacked and where stale
             // data directories are looked for. The default is java.io.tmpdir.
             System.setProperty("ot.epg.working-dir", WORKING_DIR.toString());
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+            EmbeddedPostgres server = EmbeddedPostgres.builder()
                     .setPort(port)
                     .setDataDirectory(dataDir)
-                    .setCleanDataDirectory(ephemeral)
+                    .setCleanDataDirectory(kind == Kind.EPHEMERAL)
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("unix_socket_directories", socketDirectory(port))
                     .setPGStartupWait(STARTUP_TIMEOUT)
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
-            LocalPostgres local = new LocalPostgres(postgres, logFile);
-            local.createDatabaseIfMissing();
-            return local;
+            postgres = server;
+            startedBefore = true;
+            createDatabaseIfMissing();
+            return this;
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("PostgreSQL did not start on port " + port + " with data in " + dataDir
                     + "; see " + WORKING_DIR.resolve("logs"), e);
@@ -115,7 +166,11 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     public int port() {
-        return postgres.getPort();
+        return port;
+    }
+
+    public boolean isRunning() {
+        return postgres != null;
     }
 
     /** The file pg_ctl, initdb and the server write their output to. */
@@ -123,18 +178,30 @@ public final class LocalPostgres implements AutoCloseable {
         return logFile;
     }
 
-    /** Stops the server (fast shutdown) and, for an ephemeral server, deletes its data. Idempotent. */
-    public void stop() {
+    /**
+     * Stops the server (fast shutdown: open sessions are terminated) and, for an ephemeral server, deletes its
+     * data. Idempotent.
+     */
+    public synchronized void stop() {
+        EmbeddedPostgres running = postgres;
+        if (running == null) {
+            return;
+        }
+        postgres = null;
         try {
-            postgres.close();
+            running.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** Stops the server and deletes its data unless it is persistent. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         stop();
+        if (kind == Kind.RESTARTABLE) {
+            deleteRecursively(dataDir);
+        }
     }
 
     @Override
@@ -196,6 +263,20 @@ public final class LocalPostgres implements AutoCloseable {
                 awaitExit(p, Duration.ofSeconds(10));
             }
         });
+    }
+
+    private static void touch(Path file) throws IOException {
+        if (Files.exists(file)) {
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Best effort: zonky's sweep or `mvn clean` removes what is left.
+        }
     }
 
     private static Optional<String> readFirstLine(Path file) {

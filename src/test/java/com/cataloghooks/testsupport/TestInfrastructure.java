@@ -40,6 +40,9 @@ public final class TestInfrastructure {
     private static final String KAFKA_STOP = "kafka.stop";
     private static final String KAFKA_KILL = "kafka.kill";
     private static final String KAFKA_RUNNING = "kafka.running";
+    private static final String PG_START = "postgres.start";
+    private static final String PG_STOP = "postgres.stop";
+    private static final String PG_RUNNING = "postgres.running";
 
     /** Set in the owning copy only: the shared state, or why starting failed (not retried for every test). */
     private static Map<String, Object> shared;
@@ -105,6 +108,34 @@ public final class TestInfrastructure {
         }
     }
 
+    /**
+     * The local PostgreSQL, for tests that restart the database (same port, same data); empty when
+     * {@code TEST_PG_URL} names an external server.
+     */
+    public Optional<Database> postgres() {
+        return state.containsKey(PG_START) ? Optional.of(new Database()) : Optional.empty();
+    }
+
+    /** Controls the shared local PostgreSQL. */
+    public final class Database {
+        private Database() {
+        }
+
+        /** Starts the server again if it is down, on the same port with the same data; waits until it accepts connections. */
+        public void start() {
+            ((Runnable) state.get(PG_START)).run();
+        }
+
+        /** Fast shutdown: open sessions are terminated, the data is kept. */
+        public void stop() {
+            ((Runnable) state.get(PG_STOP)).run();
+        }
+
+        public boolean isRunning() {
+            return ((BooleanSupplier) state.get(PG_RUNNING)).getAsBoolean();
+        }
+    }
+
     // -------------------------------------------------------------------------------------- JVM-wide ownership
 
     @SuppressWarnings("unchecked")
@@ -147,7 +178,7 @@ public final class TestInfrastructure {
             return thread;
         });
         CompletableFuture<Optional<LocalPostgres>> postgres = CompletableFuture.supplyAsync(
-                () -> env("TEST_PG_URL").isPresent() ? Optional.empty() : Optional.of(LocalPostgres.startEphemeral()),
+                () -> env("TEST_PG_URL").isPresent() ? Optional.empty() : Optional.of(LocalPostgres.startRestartable()),
                 starter);
         CompletableFuture<Optional<LocalKafka>> kafka = CompletableFuture.supplyAsync(
                 () -> env("TEST_KAFKA_BOOTSTRAP").isPresent() ? Optional.empty()
@@ -157,7 +188,7 @@ public final class TestInfrastructure {
             CompletableFuture.allOf(postgres, kafka).join();
         } catch (CompletionException e) {
             // Do not leave the half that did start running until the JVM exits.
-            postgres.thenAccept(pg -> pg.ifPresent(LocalPostgres::stop));
+            postgres.thenAccept(pg -> pg.ifPresent(LocalPostgres::close));
             kafka.thenAccept(k -> k.ifPresent(LocalKafka::close));
             startFailure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
             throw startFailure;
@@ -169,7 +200,7 @@ public final class TestInfrastructure {
                 "Test infrastructure ready in %d ms: PostgreSQL %s, Kafka %s", (System.nanoTime() - started) / 1_000_000,
                 shared.get(JDBC_URL), shared.get(BOOTSTRAP_SERVERS)));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            postgres.join().ifPresent(LocalPostgres::stop);
+            postgres.join().ifPresent(LocalPostgres::close);
             kafka.join().ifPresent(LocalKafka::close);
         }, "test-infrastructure-stop"));
         return shared;
@@ -178,9 +209,13 @@ public final class TestInfrastructure {
     private static Map<String, Object> describe(Optional<LocalPostgres> postgres, Optional<LocalKafka> kafka) {
         Map<String, Object> state = new HashMap<>();
         if (postgres.isPresent()) {
-            state.put(JDBC_URL, postgres.get().jdbcUrl());
-            state.put(USERNAME, postgres.get().username());
-            state.put(PASSWORD, postgres.get().password());
+            LocalPostgres server = postgres.get();
+            state.put(JDBC_URL, server.jdbcUrl());
+            state.put(USERNAME, server.username());
+            state.put(PASSWORD, server.password());
+            state.put(PG_START, (Runnable) server::start);
+            state.put(PG_STOP, (Runnable) server::stop);
+            state.put(PG_RUNNING, (BooleanSupplier) server::isRunning);
         } else {
             state.put(JDBC_URL, env("TEST_PG_URL").orElseThrow());
             state.put(USERNAME, env("TEST_PG_USER").orElse("postgres"));
