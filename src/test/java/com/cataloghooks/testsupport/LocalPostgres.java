@@ -41,8 +41,9 @@ import java.util.stream.Stream;
  *       across runs.</li>
  * </ul>
  * Everything PostgreSQL writes (binaries, data, Unix socket, log) stays under {@code target/}, never in
- * {@code /tmp}. The server runs as a separate process (pg_ctl daemonises it); zonky registers a shutdown hook that
- * stops it with the JVM, and {@link #stop()} may be called any number of times.
+ * {@code /tmp}. The server runs as a separate process (pg_ctl daemonises it); a shutdown hook stops it with the JVM
+ * (zonky's, or for a restartable server our own, which also deletes its data), and {@link #stop()} and
+ * {@link #close()} may be called any number of times.
  */
 public final class LocalPostgres implements AutoCloseable {
 
@@ -79,6 +80,10 @@ public final class LocalPostgres implements AutoCloseable {
         this.dataDir = dataDir;
         this.kind = kind;
         this.logFile = WORKING_DIR.resolve("logs").resolve("postgres-" + port + ".log");
+        if (kind == Kind.RESTARTABLE) {
+            // Instead of zonky's hook (one per start, racing this one): stop the server, then delete its data.
+            Runtime.getRuntime().addShutdownHook(new Thread(this::close, "local-postgres-" + port + "-stop"));
+        }
     }
 
     /** Starts a throw-away server on a random free port; its data directory is deleted by {@link #stop()}. */
@@ -136,6 +141,7 @@ public final class LocalPostgres implements AutoCloseable {
                     .setPort(port)
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(kind == Kind.EPHEMERAL)
+                    .setRegisterShutdownHook(kind != Kind.RESTARTABLE)
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("unix_socket_directories", socketDirectory(port))
                     .setPGStartupWait(STARTUP_TIMEOUT)
@@ -274,8 +280,8 @@ public final class LocalPostgres implements AutoCloseable {
     private static void deleteRecursively(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // Best effort: zonky's sweep or `mvn clean` removes what is left.
+        } catch (IOException | UncheckedIOException e) {
+            // Best effort (already gone, or changing under us): zonky's sweep or `mvn clean` removes what is left.
         }
     }
 
