@@ -48,7 +48,8 @@ public final class FaultSummaryTable {
 
     public synchronized String markdown() {
         StringBuilder out = new StringBuilder();
-        out.append("| scenario | events committed | delivered (per webhook, min) | lost | duplicates | time to recover |\n");
+        out.append("| scenario | events committed | delivered (per webhook, min) | lost | duplicates "
+                + "| time to recover |\n");
         out.append("|---|---:|---:|---:|---:|---|\n");
         for (Row row : rows) {
             out.append("| ").append(row.scenario())
