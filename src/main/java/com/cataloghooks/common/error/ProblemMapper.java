@@ -104,20 +104,39 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        Throwable cause = e;
-        while (cause != null) {
-            if (cause instanceof JDBCConnectionException || cause instanceof java.sql.SQLTransientConnectionException
-                    || (cause instanceof java.sql.SQLException sql && connectionLost(sql.getSQLState()))) {
-                return databaseDown(new JDBCConnectionException(cause.getMessage(), null));
-            }
-            if (cause instanceof JsonProcessingException jpe) {
-                return json(jpe);
-            }
-            cause = cause.getCause();
+        Throwable databaseDown = find(e, ProblemMapper::isConnectionLoss, 0);
+        if (databaseDown != null) {
+            return databaseDown(new JDBCConnectionException(databaseDown.getMessage(), null));
+        }
+        Throwable json = find(e, t -> t instanceof JsonProcessingException, 0);
+        if (json != null) {
+            return json((JsonProcessingException) json);
         }
         LOG.error("unexpected failure", e);
         return problem(500, "about:blank", "Internal Server Error", "The server could not complete the request",
                 List.of());
+    }
+
+    /** Searches causes and suppressed exceptions: a failed commit hides the database's answer among the latter. */
+    private static Throwable find(Throwable e, java.util.function.Predicate<Throwable> wanted, int depth) {
+        if (e == null || depth > 10) {
+            return null;
+        }
+        if (wanted.test(e)) {
+            return e;
+        }
+        for (Throwable suppressed : e.getSuppressed()) {
+            Throwable found = find(suppressed, wanted, depth + 1);
+            if (found != null) {
+                return found;
+            }
+        }
+        return e.getCause() == e ? null : find(e.getCause(), wanted, depth + 1);
+    }
+
+    private static boolean isConnectionLoss(Throwable t) {
+        return t instanceof JDBCConnectionException || t instanceof java.sql.SQLTransientConnectionException
+                || (t instanceof java.sql.SQLException sql && connectionLost(sql.getSQLState()));
     }
 
     /**
