@@ -2,6 +2,7 @@ package com.cataloghooks.delivery;
 
 import com.cataloghooks.testsupport.InfraTestResource;
 import com.cataloghooks.testsupport.ReceiverTest;
+import com.cataloghooks.testsupport.TestReceiver;
 import com.cataloghooks.testsupport.TestReceiver.ReceivedRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -184,6 +185,27 @@ class DeliveryEndToEndTest extends ReceiverTest {
         assertNotNull(webhook.getString("last_triggered_at"));
         assertEquals(3, receiver.requests(hook).size(), "1 + retry_count attempts");
         assertEquals(3, api.logs(webhookId).size());
+    }
+
+    @Test
+    void aReceiverThatRefusesConnectionsForAWhileGetsTheEventOnceItIsUp() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        String webhookId = api.webhook("http://127.0.0.1:" + port + "/late", List.of("product.created"),
+                obj("retry_count", 6));
+        String sku = uniqueSku();
+        createProduct(sku, "");
+
+        await().atMost(PATIENCE).until(() -> api.logs(webhookId).stream()
+                .anyMatch(l -> String.valueOf(l.get("error")).startsWith("connection failed")));
+        try (TestReceiver late = TestReceiver.start(port)) {
+            await().atMost(PATIENCE).until(() -> api.get(webhookId).getInt("success_count") == 1);
+            assertEquals(1, late.requests("/late").size());
+            assertTrue(late.requests("/late").get(0).bodyAsString().contains(sku));
+        }
+        assertEquals(0, api.get(webhookId).getInt("failure_count"));
     }
 
     @Test

@@ -61,6 +61,11 @@ public final class TestReceiver implements AutoCloseable {
 
     /** Starts a receiver on a free port of 127.0.0.1. */
     public static TestReceiver start() {
+        return start(0);
+    }
+
+    /** Starts a receiver on the given port of 127.0.0.1 (0: any free port), e.g. where a receiver was down. */
+    public static TestReceiver start(int port) {
         AtomicInteger threads = new AtomicInteger();
         ExecutorService executor = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "test-receiver-" + threads.incrementAndGet());
@@ -68,7 +73,7 @@ public final class TestReceiver implements AutoCloseable {
             return thread;
         });
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
             TestReceiver receiver = new TestReceiver(server, executor);
             server.createContext("/", receiver::handle);
             server.setExecutor(executor);
