@@ -18,8 +18,11 @@ public class ProductRepository implements PanacheRepositoryBase<Product, UUID> {
         return find("lower(sku) = lower(?1)", sku).firstResultOptional();
     }
 
-    /** Products matching the filter, newest first; the total counts all matches. */
-    Result search(ProductFilter filter, PageRequest page) {
+    /**
+     * Products matching the filter, newest first; the total counts all matches. With a cursor, the page starts
+     * right after it (and the offset is 0); one product more than the limit is read to tell whether more follow.
+     */
+    Result search(ProductFilter filter, PageRequest page, ProductCursor after) {
         StringBuilder where = new StringBuilder("1 = 1");
         Parameters params = new Parameters();
         if (filter.sku() != null) {
@@ -39,11 +42,16 @@ public class ProductRepository implements PanacheRepositoryBase<Product, UUID> {
                     + " or lower(coalesce(description, '')) like :q escape '\\')");
             params.and("q", containsPattern(filter.q()));
         }
+        long total = count(where.toString(), params);
+        if (after != null) {
+            where.append(" and (createdAt < :afterTime or (createdAt = :afterTime and id < :afterId))");
+            params.and("afterTime", after.createdAt()).and("afterId", after.id());
+        }
         PanacheQuery<Product> query = find(where.toString(),
                 Sort.by("createdAt", Sort.Direction.Descending).and("id", Sort.Direction.Descending), params);
-        long total = query.count();
-        List<Product> items = query.range(page.offset(), page.offset() + page.limit() - 1).list();
-        return new Result(items, total);
+        List<Product> items = query.range(page.offset(), page.offset() + page.limit()).list();
+        boolean more = items.size() > page.limit();
+        return new Result(more ? items.subList(0, page.limit()) : items, total, more);
     }
 
     /** User text is matched literally: LIKE wildcards in it are escaped. */
@@ -55,6 +63,6 @@ public class ProductRepository implements PanacheRepositoryBase<Product, UUID> {
         return "%" + escaped + "%";
     }
 
-    record Result(List<Product> items, long total) {
+    record Result(List<Product> items, long total, boolean more) {
     }
 }

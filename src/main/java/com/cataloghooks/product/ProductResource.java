@@ -1,5 +1,6 @@
 package com.cataloghooks.product;
 
+import com.cataloghooks.common.error.InvalidInputException;
 import com.cataloghooks.common.web.Page;
 import com.cataloghooks.common.web.PageRequest;
 import com.cataloghooks.common.web.QueryParams;
@@ -56,13 +57,18 @@ public class ProductResource {
                                       @Parameter(description = "Exact SKU, any case") @RestQuery String sku,
                                       @Parameter(description = "Part of the name, any case") @RestQuery String name,
                                       @RestQuery String active,
-                                      @Parameter(description = "Text in SKU, name or description") @RestQuery String q) {
+                                      @Parameter(description = "Text in SKU, name or description") @RestQuery String q,
+                                      @Parameter(description = "Keyset paging: the next_cursor of the previous page")
+                                      @RestQuery String after) {
         ProductFilter filter = new ProductFilter(
                 QueryParams.textParam("sku", sku, 100),
                 QueryParams.textParam("name", name, 255),
                 QueryParams.boolParam("active", active),
                 QueryParams.textParam("q", q, 255));
-        return service.list(filter, PageRequest.parse(limit, offset, 20, 100));
+        if (after != null && offset != null) {
+            throw new InvalidInputException("after", "cannot be combined with offset");
+        }
+        return service.list(filter, PageRequest.parse(limit, offset, 20, 100), after);
     }
 
     @GET

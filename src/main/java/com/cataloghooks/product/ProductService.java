@@ -47,10 +47,14 @@ public class ProductService {
         return toResponse(find(id));
     }
 
+    /** A page by offset, or by keyset when {@code after} (a {@code next_cursor} handed out before) is given. */
     @Transactional
-    public Page<ProductResponse> list(ProductFilter filter, PageRequest page) {
-        ProductRepository.Result result = repository.search(filter, page);
-        return Page.of(result.items().stream().map(ProductService::toResponse).toList(), result.total(), page);
+    public Page<ProductResponse> list(ProductFilter filter, PageRequest page, String after) {
+        ProductRepository.Result result = repository.search(filter, page, ProductCursor.decode(after));
+        Page<ProductResponse> found = Page.of(result.items().stream().map(ProductService::toResponse).toList(),
+                result.total(), page).withHasMore(result.more());
+        return result.items().isEmpty() ? found
+                : found.withNextCursor(ProductCursor.after(result.items().get(result.items().size() - 1)).encode());
     }
 
     @Transactional

@@ -143,6 +143,41 @@ class ProductResourceTest {
     }
 
     @Test
+    void pagesByKeysetCursorSeeTheSameProductsAsByOffset() {
+        String tag = unique("keyset");
+        for (int i = 0; i < 5; i++) {
+            create(obj("sku", tag + "-" + i, "name", "k"));
+        }
+        java.util.List<String> byOffset = given().queryParam("q", tag).queryParam("limit", 100).when().get(PRODUCTS)
+                .then().extract().jsonPath().getList("items.sku");
+
+        java.util.List<String> byCursor = new java.util.ArrayList<>();
+        io.restassured.path.json.JsonPath page = given().queryParam("q", tag).queryParam("limit", 2).when()
+                .get(PRODUCTS).then().statusCode(200).extract().jsonPath();
+        byCursor.addAll(page.getList("items.sku"));
+        int pages = 1;
+        while (page.getBoolean("has_more")) {
+            String cursor = page.getString("next_cursor");
+            page = given().queryParam("q", tag).queryParam("limit", 2).queryParam("after", cursor).when()
+                    .get(PRODUCTS).then().statusCode(200).body("total", equalTo(5)).extract().jsonPath();
+            byCursor.addAll(page.getList("items.sku"));
+            pages++;
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(3, pages);
+        org.junit.jupiter.api.Assertions.assertEquals(byOffset, byCursor);
+        org.junit.jupiter.api.Assertions.assertNull(page.getString("next_cursor"), "no cursor after the last page");
+    }
+
+    @Test
+    void refusesForgedCursorsAndCursorWithOffset() {
+        given().queryParam("after", "not-a-cursor").when().get(PRODUCTS).then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("after"));
+        String cursor = given().queryParam("limit", 1).when().get(PRODUCTS).then().extract().path("next_cursor");
+        given().queryParam("after", cursor).queryParam("offset", 0).when().get(PRODUCTS).then().statusCode(400)
+                .body("errors[0].field", equalTo("after"));
+    }
+
+    @Test
     void searchTreatsWildcardsLiterally() {
         String tag = unique("pct");
         create(obj("sku", tag + "-1", "name", "fifty 50% off"));
