@@ -4,14 +4,15 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
+import io.smallrye.faulttolerance.api.RetryWhen;
 
 import java.time.temporal.ChronoUnit;
 
 /**
  * Turns an event into one durable delivery per subscribed, active webhook that existed when the event happened.
  * Idempotent by event id, so an event read twice from Kafka (relay or consumer restarts) is delivered once per
- * webhook, and never to a webhook created after it. Retries while the database is
- * unreachable, holding back the Kafka offset until the rows exist.
+ * webhook, and never to a webhook created after it. Retries while the database is unreachable or restarting,
+ * holding back the Kafka offset until the rows exist; any other failure sends the record to the dead-letter topic.
  */
 @ApplicationScoped
 public class DeliveryPlanner {
@@ -24,8 +25,8 @@ public class DeliveryPlanner {
         this.dispatcher = dispatcher;
     }
 
-    @Retry(maxRetries = -1, delay = 500, maxDuration = 1, durationUnit = ChronoUnit.DAYS,
-            abortOn = MalformedEventException.class)
+    @Retry(maxRetries = -1, delay = 500, maxDuration = 7, durationUnit = ChronoUnit.DAYS)
+    @RetryWhen(exception = TransientDatabaseFailure.class)
     @ExponentialBackoff(maxDelay = 30, maxDelayUnit = ChronoUnit.SECONDS)
     public int plan(EventMessage event) {
         int planned = QuarkusTransaction.requiringNew()

@@ -83,7 +83,13 @@ public class Dispatcher {
      */
     void onStop(@Observes ShutdownEvent event) {
         stopping = true;
-        claimer.shutdownNow();
+        claimer.shutdown();
+        try {
+            // a claim under way finishes first, so release() below sees its leases
+            claimer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         active.forEach(DeliveryJob::halt);
         long deadline = System.nanoTime() + config.delivery().shutdownGrace().toNanos();
         while (active.stream().anyMatch(DeliveryJob::isAttempting) && System.nanoTime() < deadline) {
@@ -114,7 +120,12 @@ public class Dispatcher {
                 }
                 List<DeliveryRepository.Claimed> claimed = QuarkusTransaction.requiringNew().call(() -> claim(capacity));
                 for (DeliveryRepository.Claimed c : claimed) {
-                    start(c);
+                    try {
+                        start(c);
+                    } catch (RuntimeException e) {
+                        // the lease expires and any replica takes the delivery up again
+                        LOG.warnf("delivery %s could not be started: %s", c.id(), e.getMessage());
+                    }
                 }
                 if (claimed.isEmpty()) {
                     return;
@@ -149,6 +160,9 @@ public class Dispatcher {
     }
 
     private void start(DeliveryRepository.Claimed c) {
+        if (stopping) {
+            return; // handed back by release() at shutdown
+        }
         DeliveryJob job = new DeliveryJob(c.id(), c.eventId(), c.eventType(), c.body(), c.webhookId(), c.url(),
                 c.secret(), c.headers(), c.timeoutSeconds(), c.retryCount(), c.attempts(),
                 (j, attempt, result, last) -> recorder.record(j, owner, attempt, result, last));

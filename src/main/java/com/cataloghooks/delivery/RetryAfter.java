@@ -9,6 +9,8 @@ import java.time.format.DateTimeParseException;
 /** Reads a {@code Retry-After} header: delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */
 final class RetryAfter {
 
+    private static final Duration MAX = Duration.ofDays(1);
+
     private RetryAfter() {
     }
 
@@ -19,15 +21,16 @@ final class RetryAfter {
         }
         String value = header.trim();
         if (value.chars().allMatch(Character::isDigit)) {
-            try {
-                return Duration.ofSeconds(Long.parseLong(value));
-            } catch (NumberFormatException e) {
-                return null;
-            }
+            // anything beyond a day is capped later anyway; cap here so no arithmetic can overflow
+            return value.length() > 6 ? MAX : Duration.ofSeconds(Math.min(Long.parseLong(value), MAX.toSeconds()));
         }
         try {
             Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-            return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
+            if (!at.isAfter(now)) {
+                return Duration.ZERO;
+            }
+            Duration wait = Duration.between(now, at);
+            return wait.compareTo(MAX) > 0 ? MAX : wait;
         } catch (DateTimeParseException e) {
             return null;
         }

@@ -4,6 +4,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -17,6 +18,8 @@ import java.util.UUID;
 /** A subscription: where to send which events, how (headers, secret) and how hard to try. */
 @Entity
 @Table(name = "webhooks")
+// only changed columns are written: a PUT must not overwrite the delivery counters updated meanwhile
+@DynamicUpdate
 public class Webhook {
 
     @Id

@@ -77,7 +77,7 @@ final class WebhookRules {
             if (!HEADER_NAME.matcher(name).matches()) {
                 errors.add(new FieldError("headers", "'" + printable(name)
                         + "' is not a valid header name (letters, digits and !#$%&'*+.^_`|~- only, at most 100)"));
-            } else if (RESERVED.contains(name.toLowerCase(Locale.ROOT)) || name.toLowerCase(Locale.ROOT).startsWith("proxy-")) {
+            } else if (reserved(name.toLowerCase(Locale.ROOT))) {
                 errors.add(new FieldError(field, "is set by the service and cannot be overridden"));
             }
             String value = header.getValue();
@@ -89,6 +89,11 @@ final class WebhookRules {
                 errors.add(new FieldError(field, "must not contain line breaks, control or non-Latin-1 characters"));
             }
         }
+    }
+
+    private static boolean reserved(String lowerCaseName) {
+        return RESERVED.contains(lowerCaseName) || lowerCaseName.startsWith("proxy-")
+                || lowerCaseName.startsWith("x-webhook-") || lowerCaseName.startsWith("webhook-");
     }
 
     private static String printable(String s) {

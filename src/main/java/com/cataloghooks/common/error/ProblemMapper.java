@@ -108,6 +108,11 @@ public class ProblemMapper {
         if (databaseDown != null) {
             return databaseDown(new JDBCConnectionException(databaseDown.getMessage(), null));
         }
+        if (find(e, t -> t instanceof org.hibernate.StaleStateException
+                || t instanceof jakarta.persistence.OptimisticLockException, 0) != null) {
+            return problem(409, "/problems/conflict", "Conflict",
+                    "The resource was changed or deleted by another request meanwhile; read it again", List.of());
+        }
         Throwable json = find(e, t -> t instanceof JsonProcessingException, 0);
         if (json != null) {
             return json((JsonProcessingException) json);

@@ -15,7 +15,7 @@ public final class QueryParams {
     }
 
     public static int intParam(String name, String raw, int defaultValue, int min, int max) {
-        if (raw == null) {
+        if (raw == null || raw.isEmpty()) {
             return defaultValue;
         }
         long value;
@@ -32,9 +32,9 @@ public final class QueryParams {
         return (int) value;
     }
 
-    /** {@code true} or {@code false} (any case); absent means no filter, present but empty is an error. */
+    /** {@code true} or {@code false} (any case); absent or empty means no filter. */
     public static Boolean boolParam(String name, String raw) {
-        if (raw == null) {
+        if (raw == null || raw.isEmpty()) {
             return null;
         }
         if ("true".equalsIgnoreCase(raw)) {

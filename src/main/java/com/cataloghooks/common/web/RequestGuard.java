@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * Refuses what no endpoint can mean, before any endpoint runs: a query parameter given twice (every parameter
- * here is a single value; silently taking one of them hides a client bug), and a request body without a
- * Content-Type (it would otherwise be read as JSON by guesswork).
+ * here is a single value; silently taking one of them hides a client bug) or holding a NUL (the database cannot
+ * compare it), and a request body without a Content-Type (it would otherwise be read as JSON by guesswork).
  */
 public class RequestGuard {
 
@@ -23,6 +23,9 @@ public class RequestGuard {
         for (Map.Entry<String, List<String>> parameter : request.getUriInfo().getQueryParameters().entrySet()) {
             if (parameter.getValue().size() > 1) {
                 throw new InvalidInputException(parameter.getKey(), "must be given at most once");
+            }
+            if (parameter.getValue().stream().anyMatch(v -> v != null && v.indexOf('\0') >= 0)) {
+                throw new InvalidInputException(parameter.getKey(), "must not contain the NUL character");
             }
         }
         if (WITH_BODY.contains(request.getMethod()) && request.getMediaType() == null && hasBody(request)) {
