@@ -1,6 +1,7 @@
 package com.cataloghooks.outbox;
 
 import com.cataloghooks.common.event.EventType;
+import com.cataloghooks.common.time.DatabaseClock;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,7 +10,6 @@ import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 
@@ -23,11 +23,14 @@ public class OutboxWriter {
     private final OutboxRepository repository;
     private final ObjectMapper mapper;
     private final Event<OutboxEventRecorded> recorded;
+    private final DatabaseClock clock;
 
-    public OutboxWriter(OutboxRepository repository, ObjectMapper mapper, Event<OutboxEventRecorded> recorded) {
+    public OutboxWriter(OutboxRepository repository, ObjectMapper mapper, Event<OutboxEventRecorded> recorded,
+                        DatabaseClock clock) {
         this.repository = repository;
         this.mapper = mapper;
         this.recorded = recorded;
+        this.clock = clock;
     }
 
     /**
@@ -38,7 +41,7 @@ public class OutboxWriter {
     @Transactional(Transactional.TxType.MANDATORY)
     public UUID record(EventType type, String aggregateId, Map<String, Object> data) {
         UUID id = UUID.randomUUID();
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant now = clock.now();
         ObjectNode envelope = mapper.createObjectNode();
         envelope.put("id", id.toString());
         envelope.put("event", type.wireName());

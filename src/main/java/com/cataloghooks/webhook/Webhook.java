@@ -72,7 +72,7 @@ public class Webhook {
     }
 
     Webhook(String url, List<String> events, String secret, String description, boolean active,
-            Map<String, String> headers, int retryCount, int timeoutSeconds) {
+            Map<String, String> headers, int retryCount, int timeoutSeconds, Instant createdAt) {
         this.id = UUID.randomUUID();
         this.url = url;
         this.events = events.toArray(String[]::new);
@@ -82,7 +82,7 @@ public class Webhook {
         this.headers = new LinkedHashMap<>(headers);
         this.retryCount = retryCount;
         this.timeoutSeconds = timeoutSeconds;
-        this.createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        this.createdAt = createdAt;
         this.updatedAt = createdAt;
     }
 

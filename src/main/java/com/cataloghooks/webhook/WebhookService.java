@@ -3,6 +3,7 @@ package com.cataloghooks.webhook;
 import com.cataloghooks.common.error.FieldError;
 import com.cataloghooks.common.error.InvalidInputException;
 import com.cataloghooks.common.error.NotFoundException;
+import com.cataloghooks.common.time.DatabaseClock;
 import com.cataloghooks.common.web.Page;
 import com.cataloghooks.common.web.PageRequest;
 import com.cataloghooks.webhook.api.CreateWebhookRequest;
@@ -25,9 +26,11 @@ public class WebhookService {
     static final int DEFAULT_TIMEOUT_SECONDS = 30;
 
     private final WebhookRepository repository;
+    private final DatabaseClock clock;
 
-    public WebhookService(WebhookRepository repository) {
+    public WebhookService(WebhookRepository repository, DatabaseClock clock) {
         this.repository = repository;
+        this.clock = clock;
     }
 
     @Transactional
@@ -41,7 +44,9 @@ public class WebhookService {
                 request.description(), request.isActive() == null || request.isActive(),
                 request.headers() == null ? Map.of() : request.headers(),
                 request.retryCount() == null ? DEFAULT_RETRY_COUNT : request.retryCount(),
-                request.timeoutSeconds() == null ? DEFAULT_TIMEOUT_SECONDS : request.timeoutSeconds());
+                request.timeoutSeconds() == null ? DEFAULT_TIMEOUT_SECONDS : request.timeoutSeconds(),
+                // compared with event times by the delivery planner: both come from the database's clock
+                clock.now());
         repository.persist(webhook);
         return toResponse(webhook);
     }
