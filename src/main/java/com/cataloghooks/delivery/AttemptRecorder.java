@@ -3,6 +3,9 @@ package com.cataloghooks.delivery;
 import com.cataloghooks.common.config.CatalogConfig;
 import com.cataloghooks.webhook.WebhookRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
@@ -21,15 +24,18 @@ public class AttemptRecorder {
     private final CatalogConfig config;
     private final Backoff backoff;
     private final DeliveryMetrics metrics;
+    private final TransactionSynchronizationRegistry transactions;
 
     public AttemptRecorder(WebhookLogRepository logs, DeliveryRepository deliveries, WebhookRepository webhooks,
-                           CatalogConfig config, Backoff backoff, DeliveryMetrics metrics) {
+                           CatalogConfig config, Backoff backoff, DeliveryMetrics metrics,
+                           TransactionSynchronizationRegistry transactions) {
         this.logs = logs;
         this.deliveries = deliveries;
         this.webhooks = webhooks;
         this.config = config;
         this.backoff = backoff;
         this.metrics = metrics;
+        this.transactions = transactions;
     }
 
     /** @return whether this replica still owns the delivery */
@@ -40,7 +46,7 @@ public class AttemptRecorder {
         }
         logs.persist(new WebhookLog(job.webhookId(), job.deliveryId(), job.eventId(), job.eventType(), attempt,
                 job.body(), result, false));
-        metrics.attempt(result);
+        afterCommit(() -> metrics.attempt(result));
         long leaseSeconds = config.delivery().lease().toSeconds();
         if (!last) {
             long waitMs = backoff.effective(job.retryNumberAfter(attempt), result.retryAfter());
@@ -49,7 +55,7 @@ public class AttemptRecorder {
         }
         boolean owned = deliveries.complete(job.deliveryId(), owner, result.success(), attempt, result.error());
         if (owned) {
-            metrics.finished(result.success());
+            afterCommit(() -> metrics.finished(result.success()));
             Instant now = Instant.now();
             if (result.success()) {
                 webhooks.recordSuccess(job.webhookId(), now);
@@ -65,9 +71,25 @@ public class AttemptRecorder {
     public void giveUp(DeliveryJob job, String owner) {
         String error = "no attempts left (" + job.attemptsSoFar() + " of " + job.maxAttempts() + " made)";
         if (deliveries.complete(job.deliveryId(), owner, false, job.attemptsSoFar(), error)) {
-            metrics.finished(false);
+            afterCommit(() -> metrics.finished(false));
             webhooks.recordFailure(job.webhookId(), Instant.now(), error);
         }
+    }
+
+    /** Metrics count what was recorded: a rolled-back attempt is made again and would be counted twice. */
+    private void afterCommit(Runnable action) {
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    action.run();
+                }
+            }
+        });
     }
 
     private static String describe(int attempt, AttemptResult result) {
