@@ -71,11 +71,6 @@ public class Dispatcher {
         }
     }
 
-    /** Deliveries this replica is working on now (sending or waiting to retry). */
-    public int inFlight() {
-        return inFlight.get();
-    }
-
     /**
      * Graceful stop: claim nothing more, start no new attempt, let attempts under way finish (and be recorded)
      * within {@code shutdown-grace}, then hand every unfinished delivery back so another replica, or this one

@@ -62,8 +62,4 @@ public class OutboxEvent {
     public Instant getCreatedAt() {
         return createdAt;
     }
-
-    public Instant getPublishedAt() {
-        return publishedAt;
-    }
 }

@@ -7,8 +7,4 @@ import java.util.UUID;
 
 @ApplicationScoped
 public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID> {
-
-    public long countUnpublished() {
-        return count("publishedAt is null");
-    }
 }
