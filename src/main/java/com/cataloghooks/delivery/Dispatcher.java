@@ -1,6 +1,7 @@
 package com.cataloghooks.delivery;
 
 import com.cataloghooks.common.config.CatalogConfig;
+import com.cataloghooks.common.runtime.ReplicaName;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;

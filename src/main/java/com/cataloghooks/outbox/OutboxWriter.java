@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -40,8 +41,26 @@ public class OutboxWriter {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public UUID record(EventType type, String aggregateId, Map<String, Object> data) {
-        UUID id = UUID.randomUUID();
+        UUID id = write(type, aggregateId, data, clock.now());
+        recorded.fire(new OutboxEventRecorded(type.wireName()));
+        return id;
+    }
+
+    /** Events of one type for many aggregates (a bulk change), all stamped with the same time. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void recordAll(EventType type, List<Change> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
         Instant now = clock.now();
+        for (Change change : changes) {
+            write(type, change.aggregateId(), change.data(), now);
+        }
+        recorded.fire(new OutboxEventRecorded(type.wireName()));
+    }
+
+    private UUID write(EventType type, String aggregateId, Map<String, Object> data, Instant now) {
+        UUID id = UUID.randomUUID();
         ObjectNode envelope = mapper.createObjectNode();
         envelope.put("id", id.toString());
         envelope.put("event", type.wireName());
@@ -52,7 +71,10 @@ public class OutboxWriter {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("event data cannot be written as JSON", e);
         }
-        recorded.fire(new OutboxEventRecorded(type.wireName()));
         return id;
+    }
+
+    /** One aggregate's change: the Kafka key and the event's {@code data}. */
+    public record Change(String aggregateId, Map<String, Object> data) {
     }
 }

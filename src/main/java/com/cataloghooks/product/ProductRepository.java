@@ -7,7 +7,9 @@ import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -23,35 +25,47 @@ public class ProductRepository implements PanacheRepositoryBase<Product, UUID> {
      * right after it (and the offset is 0); one product more than the limit is read to tell whether more follow.
      */
     Result search(ProductFilter filter, PageRequest page, ProductCursor after) {
-        StringBuilder where = new StringBuilder("1 = 1");
+        Where where = where(filter);
+        StringBuilder clause = new StringBuilder(where.clause());
         Parameters params = new Parameters();
-        if (filter.sku() != null) {
-            where.append(" and lower(sku) = lower(:sku)");
-            params.and("sku", filter.sku());
-        }
-        if (filter.name() != null) {
-            where.append(" and lower(name) like :name escape '\\'");
-            params.and("name", containsPattern(filter.name()));
-        }
-        if (filter.active() != null) {
-            where.append(" and active = :active");
-            params.and("active", filter.active());
-        }
-        if (filter.q() != null) {
-            where.append(" and (lower(sku) like :q escape '\\' or lower(name) like :q escape '\\'"
-                    + " or lower(coalesce(description, '')) like :q escape '\\')");
-            params.and("q", containsPattern(filter.q()));
-        }
-        long total = count(where.toString(), params);
+        where.params().forEach(params::and);
+        long total = count(clause.toString(), params);
         if (after != null) {
-            where.append(" and (createdAt < :afterTime or (createdAt = :afterTime and id < :afterId))");
+            clause.append(" and (createdAt < :afterTime or (createdAt = :afterTime and id < :afterId))");
             params.and("afterTime", after.createdAt()).and("afterId", after.id());
         }
-        PanacheQuery<Product> query = find(where.toString(),
+        PanacheQuery<Product> query = find(clause.toString(),
                 Sort.by("createdAt", Sort.Direction.Descending).and("id", Sort.Direction.Descending), params);
         List<Product> items = query.range(page.offset(), page.offset() + page.limit()).list();
         boolean more = items.size() > page.limit();
         return new Result(more ? items.subList(0, page.limit()) : items, total, more);
+    }
+
+    /**
+     * The filter as a condition with named parameters. It names only columns whose property has the same name,
+     * so it reads the same in JPQL and in SQL.
+     */
+    static Where where(ProductFilter filter) {
+        StringBuilder where = new StringBuilder("1 = 1");
+        Map<String, Object> params = new LinkedHashMap<>();
+        if (filter.sku() != null) {
+            where.append(" and lower(sku) = lower(:sku)");
+            params.put("sku", filter.sku());
+        }
+        if (filter.name() != null) {
+            where.append(" and lower(name) like :name escape '\\'");
+            params.put("name", containsPattern(filter.name()));
+        }
+        if (filter.active() != null) {
+            where.append(" and active = :active");
+            params.put("active", filter.active());
+        }
+        if (filter.q() != null) {
+            where.append(" and (lower(sku) like :q escape '\\' or lower(name) like :q escape '\\'"
+                    + " or lower(coalesce(description, '')) like :q escape '\\')");
+            params.put("q", containsPattern(filter.q()));
+        }
+        return new Where(where.toString(), params);
     }
 
     /** User text is matched literally: LIKE wildcards in it are escaped. */
@@ -64,5 +78,8 @@ public class ProductRepository implements PanacheRepositoryBase<Product, UUID> {
     }
 
     record Result(List<Product> items, long total, boolean more) {
+    }
+
+    record Where(String clause, Map<String, Object> params) {
     }
 }

@@ -7,6 +7,7 @@ import com.cataloghooks.common.web.QueryParams;
 import com.cataloghooks.product.api.CreateProductRequest;
 import com.cataloghooks.product.api.ProductResponse;
 import com.cataloghooks.product.api.UpdateProductRequest;
+import com.cataloghooks.task.api.TaskAccepted;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -21,11 +22,13 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
 import java.net.URI;
+import java.util.UUID;
 
 @Path("/api/v1/products")
 @Produces(MediaType.APPLICATION_JSON)
@@ -36,9 +39,11 @@ public class ProductResource {
     private static final String OPT_OUT = "Set to false to change the product without notifying webhooks";
 
     private final ProductService service;
+    private final ProductBulkDelete bulkDelete;
 
-    public ProductResource(ProductService service) {
+    public ProductResource(ProductService service, ProductBulkDelete bulkDelete) {
         this.service = service;
+        this.bulkDelete = bulkDelete;
     }
 
     @POST
@@ -60,11 +65,7 @@ public class ProductResource {
                                       @Parameter(description = "Text in SKU, name or description") @RestQuery String q,
                                       @Parameter(description = "Keyset paging: the next_cursor of the previous page")
                                       @RestQuery String after) {
-        ProductFilter filter = new ProductFilter(
-                QueryParams.textParam("sku", sku, 100),
-                QueryParams.textParam("name", name, 255),
-                QueryParams.boolParam("active", active),
-                QueryParams.textParam("q", q, 255));
+        ProductFilter filter = filter(sku, name, active, q);
         if (after != null && offset != null) {
             throw new InvalidInputException("after", "cannot be combined with offset");
         }
@@ -93,6 +94,34 @@ public class ProductResource {
                            @Parameter(description = OPT_OUT) @RestQuery("trigger_webhooks") String triggerWebhooks) {
         service.delete(QueryParams.pathId("product", id), trigger(triggerWebhooks));
         return Response.noContent().build();
+    }
+
+    @DELETE
+    @Operation(summary = "Delete every product matching the filters, as a background task",
+            description = "Needs confirm=true. Without filters, deletes the whole catalog. Emits product.deleted"
+                    + " per product unless trigger_webhooks=false. Answers 202 with where to follow the task.")
+    @APIResponse(responseCode = "202", description = "The deletion is queued")
+    public Response deleteMatching(@Parameter(description = "Must be true") @RestQuery String confirm,
+                                   @RestQuery String sku, @RestQuery String name, @RestQuery String active,
+                                   @RestQuery String q,
+                                   @Parameter(description = OPT_OUT) @RestQuery("trigger_webhooks") String triggerWebhooks,
+                                   UriInfo uriInfo) {
+        if (!Boolean.TRUE.equals(QueryParams.boolParam("confirm", confirm))) {
+            throw new InvalidInputException("confirm",
+                    "must be true: this deletes every product matching the filters (all products without filters)");
+        }
+        UUID task = bulkDelete.start(filter(sku, name, active, q), trigger(triggerWebhooks));
+        String status = ProductDeletionResource.PATH + "/" + task;
+        return Response.accepted(new TaskAccepted(task, "queued", status, status + "/events"))
+                .location(uriInfo.getBaseUriBuilder().path(status).build()).build();
+    }
+
+    private static ProductFilter filter(String sku, String name, String active, String q) {
+        return new ProductFilter(
+                QueryParams.textParam("sku", sku, 100),
+                QueryParams.textParam("name", name, 255),
+                QueryParams.boolParam("active", active),
+                QueryParams.textParam("q", q, 255));
     }
 
     private static boolean trigger(String raw) {

@@ -3,7 +3,10 @@ package com.cataloghooks.common.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import io.quarkus.runtime.configuration.MemorySize;
+
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Every application setting a deployer may tune, under the prefix {@code catalog.}.
@@ -17,6 +20,10 @@ public interface CatalogConfig {
     Delivery delivery();
 
     Retention retention();
+
+    Tasks tasks();
+
+    Imports imports();
 
     interface Outbox {
         /** How often the relay looks for events that are committed but not yet on Kafka. */
@@ -73,7 +80,7 @@ public interface CatalogConfig {
     }
 
     interface Retention {
-        /** Attempt logs, finished deliveries and published outbox events older than this are deleted. */
+        /** Attempt logs, finished deliveries and tasks, and published outbox events older than this are deleted. */
         @WithDefault("30d")
         Duration maxAge();
 
@@ -84,5 +91,51 @@ public interface CatalogConfig {
         /** How often the purge runs. */
         @WithDefault("1h")
         Duration interval();
+    }
+
+    /** Background tasks: CSV imports and bulk deletes. */
+    interface Tasks {
+        /** Tasks that run at once in this replica; more wait as {@code queued}. */
+        @WithDefault("2")
+        int concurrency();
+
+        /** How often a replica confirms, in the database, that its unfinished tasks are still alive. */
+        @WithDefault("5s")
+        Duration heartbeatInterval();
+
+        /**
+         * An unfinished task whose replica has not confirmed it for this long is ended as failed (its replica
+         * crashed or was killed). Keep it several times {@code heartbeat-interval}.
+         */
+        @WithDefault("30s")
+        Duration staleAfter();
+
+        /** How often a progress stream ({@code .../events}) sends the task's state; at most 1 s. */
+        @WithDefault("500ms")
+        Duration progressInterval();
+
+        /** Products deleted per transaction by a bulk delete. */
+        @WithDefault("1000")
+        int deleteBatchSize();
+    }
+
+    interface Imports {
+        /** Largest accepted upload (the whole request body); a larger one gets 413. */
+        @WithDefault("256M")
+        MemorySize maxUploadSize();
+
+        /**
+         * Where uploaded files wait for their import (on the replica that accepted them). Defaults to
+         * {@code catalog-imports} under the system temporary directory.
+         */
+        Optional<String> directory();
+
+        /** Rows written per transaction; progress advances by this much. */
+        @WithDefault("5000")
+        int batchSize();
+
+        /** Row errors kept on a task with their row, column and message (all are counted). */
+        @WithDefault("100")
+        int errorSamples();
     }
 }

@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Keeps the history tables from growing without bound: attempt logs, finished deliveries and published outbox
- * events older than {@code catalog.retention.max-age} are deleted, a batch per transaction, oldest first.
+ * Keeps the history tables from growing without bound: attempt logs, finished deliveries, published outbox
+ * events and finished tasks (imports, bulk deletes) older than {@code catalog.retention.max-age} are deleted, a
+ * batch per transaction, oldest first.
  * Pending work (unfinished deliveries, unpublished events) is never touched. Safe on several replicas at once:
  * a row deleted twice is simply gone.
  */
@@ -27,7 +28,8 @@ public class RetentionJob {
     private static final List<String[]> HISTORY = List.of(
             new String[] {"webhook_logs", "created_at < :cutoff"},
             new String[] {"webhook_deliveries", "completed_at < :cutoff AND status IN ('succeeded', 'failed')"},
-            new String[] {"outbox_events", "published_at < :cutoff"});
+            new String[] {"outbox_events", "published_at < :cutoff"},
+            new String[] {"import_tasks", "finished_at < :cutoff"});
 
     private final EntityManager entityManager;
     private final CatalogConfig config;

@@ -1,14 +1,14 @@
-package com.cataloghooks.delivery;
+package com.cataloghooks.common.runtime;
 
 import java.util.UUID;
 
 /** Identifies this process as a lease owner: the pod name where there is one, plus a per-start suffix. */
-final class ReplicaName {
+public final class ReplicaName {
 
     private ReplicaName() {
     }
 
-    static String get() {
+    public static String get() {
         String host = System.getenv("HOSTNAME");
         String prefix = host == null || host.isBlank() ? "replica" : host;
         if (prefix.length() > 40) {

@@ -1,0 +1,70 @@
+package com.cataloghooks.product;
+
+import com.cataloghooks.common.web.Page;
+import com.cataloghooks.common.web.PageRequest;
+import com.cataloghooks.common.web.QueryParams;
+import com.cataloghooks.task.TaskEvents;
+import com.cataloghooks.task.TaskKind;
+import com.cataloghooks.task.TaskService;
+import com.cataloghooks.task.api.TaskResponse;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+/** Bulk deletes started by {@code DELETE /api/v1/products?confirm=true}: their state, progress and cancel. */
+@Path(ProductDeletionResource.PATH)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Products")
+public class ProductDeletionResource {
+
+    static final String PATH = "/api/v1/products/deletions";
+
+    private final TaskService tasks;
+    private final TaskEvents events;
+
+    public ProductDeletionResource(TaskService tasks, TaskEvents events) {
+        this.tasks = tasks;
+        this.events = events;
+    }
+
+    @GET
+    @Operation(summary = "List bulk deletes, newest first")
+    public Page<TaskResponse> list(@RestQuery String limit, @RestQuery String offset) {
+        return tasks.list(TaskKind.BULK_DELETE, PageRequest.parse(limit, offset, 20, 100));
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A bulk delete's state: status, total_rows, processed_rows, deleted")
+    public TaskResponse get(@RestPath String id) {
+        return tasks.get(TaskKind.BULK_DELETE, QueryParams.pathId("deletion", id));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Cancel a bulk delete (products already deleted stay deleted)")
+    public Response cancel(@RestPath String id) {
+        return Response.accepted(tasks.cancel(TaskKind.BULK_DELETE, QueryParams.pathId("deletion", id))).build();
+    }
+
+    @GET
+    @Path("/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Blocking
+    @Operation(summary = "Live progress (Server-Sent Events): 'progress' at least once a second, then the final status")
+    public Multi<OutboundSseEvent> events(@RestPath String id, @Context Sse sse) {
+        return events.stream(TaskKind.BULK_DELETE, QueryParams.pathId("deletion", id), sse);
+    }
+}

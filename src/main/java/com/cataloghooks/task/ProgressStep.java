@@ -1,0 +1,21 @@
+package com.cataloghooks.task;
+
+import com.cataloghooks.task.api.RowError;
+
+import java.util.List;
+
+/**
+ * What one step of a task did, recorded in the same transaction as the step's writes so that progress never
+ * claims more than is committed. {@code errors} counts every rejected row; {@code samples} are some of them.
+ */
+public record ProgressStep(long processed, long created, long updated, long deleted, long errors,
+                           List<RowError> samples) {
+
+    public static ProgressStep imported(long processed, long created, long updated, List<RowError> errors) {
+        return new ProgressStep(processed, created, updated, 0, errors.size(), errors);
+    }
+
+    public static ProgressStep deleted(long deleted) {
+        return new ProgressStep(deleted, 0, 0, deleted, 0, List.of());
+    }
+}

@@ -1,0 +1,104 @@
+package com.cataloghooks.task;
+
+import com.cataloghooks.common.web.PageRequest;
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Task rows. Apart from the insert, every write is one conditional statement: counters are added to, never
+ * overwritten, and a task leaves {@code queued}/{@code running} exactly once, whoever (runner, cancel, reaper)
+ * gets there first.
+ */
+@ApplicationScoped
+class TaskRepository implements PanacheRepositoryBase<BackgroundTask, UUID> {
+
+    private static final String UNFINISHED = "status IN ('queued', 'running')";
+
+    List<BackgroundTask> recent(TaskKind kind, PageRequest page) {
+        return find("kind = ?1", Sort.by("createdAt", Sort.Direction.Descending).and("id", Sort.Direction.Descending),
+                kind.wireName()).range(page.offset(), page.offset() + page.limit() - 1).list();
+    }
+
+    long countOf(TaskKind kind) {
+        return count("kind = ?1", kind.wireName());
+    }
+
+    /** queued → running; false when the task was cancelled (or ended) meanwhile. */
+    boolean start(UUID id) {
+        return getEntityManager().createNativeQuery("UPDATE import_tasks SET status = 'running',"
+                        + " started_at = statement_timestamp(), heartbeat_at = statement_timestamp()"
+                        + " WHERE id = :id AND status = 'queued'")
+                .setParameter("id", id).executeUpdate() == 1;
+    }
+
+    void counted(UUID id, long totalRows) {
+        getEntityManager().createNativeQuery("UPDATE import_tasks SET total_rows = :total WHERE id = :id")
+                .setParameter("total", totalRows).setParameter("id", id).executeUpdate();
+    }
+
+    /** Adds a step's counts; answers whether a cancel was requested meanwhile. */
+    boolean advance(UUID id, ProgressStep step, String samplesJson) {
+        Object cancel = getEntityManager().createNativeQuery("UPDATE import_tasks SET"
+                        + " processed_rows = processed_rows + :processed, created = created + :created,"
+                        + " updated = updated + :updated, deleted = deleted + :deleted, errors = errors + :errors,"
+                        + " error_samples = error_samples || CAST(:samples AS jsonb),"
+                        + " heartbeat_at = statement_timestamp()"
+                        + " WHERE id = :id RETURNING cancel_requested")
+                .setParameter("processed", step.processed())
+                .setParameter("created", step.created())
+                .setParameter("updated", step.updated())
+                .setParameter("deleted", step.deleted())
+                .setParameter("errors", step.errors())
+                .setParameter("samples", samplesJson)
+                .setParameter("id", id)
+                .getSingleResult();
+        return Boolean.TRUE.equals(cancel);
+    }
+
+    /**
+     * Ends an unfinished task; false when it had already ended. {@code finished_at} is the database's time, like
+     * every other time on the row.
+     */
+    boolean finish(UUID id, TaskStatus status, String error) {
+        return getEntityManager().createNativeQuery("UPDATE import_tasks SET status = :status, error = :error,"
+                        + " finished_at = statement_timestamp() WHERE id = :id AND " + UNFINISHED)
+                .setParameter("status", status.wireName())
+                .setParameter("error", error)
+                .setParameter("id", id)
+                .executeUpdate() == 1;
+    }
+
+    /** Flags a cancel for the runner (wherever it runs); true when the task was still unfinished. */
+    boolean requestCancel(UUID id) {
+        return getEntityManager().createNativeQuery("UPDATE import_tasks SET cancel_requested = true"
+                        + " WHERE id = :id AND " + UNFINISHED)
+                .setParameter("id", id).executeUpdate() == 1;
+    }
+
+    int heartbeat(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return getEntityManager().createNativeQuery("UPDATE import_tasks SET heartbeat_at = statement_timestamp()"
+                        + " WHERE id = ANY(CAST(:ids AS uuid[])) AND " + UNFINISHED)
+                .setParameter("ids", ids.stream().map(UUID::toString).toArray(String[]::new))
+                .executeUpdate();
+    }
+
+    /** Unfinished tasks nobody has confirmed for {@code silence}, locked so that one replica ends each. */
+    @SuppressWarnings("unchecked")
+    List<UUID> abandoned(Duration silence, int limit) {
+        return getEntityManager().createNativeQuery("SELECT id FROM import_tasks WHERE " + UNFINISHED
+                        + " AND heartbeat_at < statement_timestamp() - make_interval(secs => :seconds)"
+                        + " ORDER BY heartbeat_at LIMIT :limit FOR UPDATE SKIP LOCKED", UUID.class)
+                .setParameter("seconds", silence.toMillis() / 1000.0)
+                .setParameter("limit", limit)
+                .getResultList();
+    }
+}

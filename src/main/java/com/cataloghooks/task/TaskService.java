@@ -1,0 +1,158 @@
+package com.cataloghooks.task;
+
+import com.cataloghooks.common.error.ConflictException;
+import com.cataloghooks.common.error.NotFoundException;
+import com.cataloghooks.common.time.DatabaseClock;
+import com.cataloghooks.common.web.Page;
+import com.cataloghooks.common.web.PageRequest;
+import com.cataloghooks.outbox.OutboxWriter;
+import com.cataloghooks.task.api.RowError;
+import com.cataloghooks.task.api.TaskResponse;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Task rows and their transitions. Each transition of an import commits together with its {@code import.*}
+ * event (outbox), so webhooks hear of exactly the transitions that happened.
+ */
+@ApplicationScoped
+public class TaskService {
+
+    private final TaskRepository repository;
+    private final OutboxWriter outbox;
+    private final DatabaseClock clock;
+    private final ObjectMapper mapper;
+
+    public TaskService(TaskRepository repository, OutboxWriter outbox, DatabaseClock clock, ObjectMapper mapper) {
+        this.repository = repository;
+        this.outbox = outbox;
+        this.clock = clock;
+        this.mapper = mapper;
+    }
+
+    @Transactional
+    public TaskResponse get(TaskKind kind, UUID id) {
+        return toResponse(find(kind, id));
+    }
+
+    @Transactional
+    public Page<TaskResponse> list(TaskKind kind, PageRequest page) {
+        List<TaskResponse> items = repository.recent(kind, page).stream().map(this::toResponse).toList();
+        return Page.of(items, repository.countOf(kind), page);
+    }
+
+    /**
+     * Asks the task to stop. A queued task ends at once; a running one stops at its next step (rows already
+     * committed stay).
+     */
+    @Transactional
+    public TaskResponse cancel(TaskKind kind, UUID id) {
+        BackgroundTask task = find(kind, id);
+        if (task.getStatus().finished()) {
+            throw new ConflictException("status", "the task has already ended (" + task.getStatus().wireName() + ")");
+        }
+        repository.requestCancel(id);
+        if (task.getStatus() == TaskStatus.QUEUED) {
+            end(id, TaskStatus.CANCELLED, CANCELLED_MESSAGE);
+        }
+        repository.getEntityManager().clear();
+        return toResponse(find(kind, id));
+    }
+
+    static final String CANCELLED_MESSAGE = "cancelled on request; rows already written stay";
+
+    @Transactional
+    UUID create(TaskKind kind, String filename, String owner) {
+        BackgroundTask task = new BackgroundTask(UUID.randomUUID(), kind, filename, owner, clock.now());
+        repository.persist(task);
+        return task.getId();
+    }
+
+    @Transactional
+    boolean start(UUID id) {
+        return repository.start(id);
+    }
+
+    /** The input was counted: the task is announced ({@code import.started}). */
+    @Transactional
+    void announce(UUID id, long totalRows) {
+        repository.counted(id, totalRows);
+        BackgroundTask task = repository.findById(id);
+        TaskKind kind = task.getKind();
+        if (kind.startedEvent() != null) {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("task_id", id.toString());
+            data.put("filename", task.getFilename());
+            data.put("total_rows", totalRows);
+            outbox.record(kind.startedEvent(), id.toString(), data);
+        }
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    boolean advance(UUID id, ProgressStep step, List<RowError> samples) {
+        try {
+            return repository.advance(id, step, mapper.writeValueAsString(samples));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("row errors cannot be written as JSON", e);
+        }
+    }
+
+    /** Ends the task unless it already ended, with its final event; false when it had already ended. */
+    @Transactional
+    boolean end(UUID id, TaskStatus status, String error) {
+        if (!repository.finish(id, status, error)) {
+            return false;
+        }
+        BackgroundTask task = repository.findById(id);
+        repository.getEntityManager().refresh(task);
+        TaskKind kind = task.getKind();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("task_id", id.toString());
+        if (status == TaskStatus.COMPLETED && kind.completedEvent() != null) {
+            data.put("created", task.getCreated());
+            data.put("updated", task.getUpdated());
+            data.put("errors", task.getErrors());
+            outbox.record(kind.completedEvent(), id.toString(), data);
+        } else if (status != TaskStatus.COMPLETED && kind.failedEvent() != null) {
+            data.put("error", error);
+            outbox.record(kind.failedEvent(), id.toString(), data);
+        }
+        return true;
+    }
+
+    @Transactional
+    int heartbeat(java.util.Collection<UUID> ids) {
+        return repository.heartbeat(ids);
+    }
+
+    /** Ends, as failed, the unfinished tasks whose replica stopped confirming them; returns how many. */
+    @Transactional
+    int failAbandoned(java.time.Duration silence, String error) {
+        List<UUID> ids = repository.abandoned(silence, 100);
+        ids.forEach(id -> end(id, TaskStatus.FAILED, error));
+        return ids.size();
+    }
+
+    private BackgroundTask find(TaskKind kind, UUID id) {
+        return repository.findByIdOptional(id).filter(t -> t.getKind() == kind)
+                .orElseThrow(() -> new NotFoundException(kind == TaskKind.IMPORT ? "import" : "deletion", id.toString()));
+    }
+
+    TaskResponse toResponse(BackgroundTask t) {
+        List<RowError> samples = t.getErrorSamples().stream()
+                .map(s -> new RowError(((Number) s.get("row")).longValue(), (String) s.get("column"),
+                        (String) s.get("message")))
+                .toList();
+        return new TaskResponse(t.getId(), t.getKind().wireName(), t.getStatus().wireName(), t.getFilename(),
+                t.getTotalRows(), t.getProcessedRows(), t.getCreated(), t.getUpdated(), t.getDeleted(),
+                t.getErrors(), samples, t.getError(), t.isCancelRequested(), t.getCreatedAt(), t.getStartedAt(),
+                t.getFinishedAt());
+    }
+}
