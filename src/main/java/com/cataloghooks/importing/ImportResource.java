@@ -19,6 +19,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -94,7 +95,12 @@ public class ImportResource {
     @Operation(summary = "Import products from a CSV request body", description = "Same as the multipart upload;"
             + " the file name comes from the filename query parameter.")
     @APIResponse(responseCode = "202", description = "Stored and queued")
-    public Response uploadBody(InputStream body, @RestQuery String filename, UriInfo uriInfo) {
+    public Response uploadBody(InputStream body, @RestQuery String filename, @Context HttpHeaders headers,
+                               UriInfo uriInfo) {
+        String charset = headers.getMediaType().getParameters().get("charset");
+        if (charset != null && !charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+            throw new UnsupportedMediaException("Content-Type", "the CSV must be UTF-8, not " + charset);
+        }
         String name = filename(filename);
         java.nio.file.Path stored = uploads.save(body);
         return accepted(imports.start(stored, name), uriInfo);

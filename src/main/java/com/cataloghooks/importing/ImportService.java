@@ -16,6 +16,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Product imports from CSV. An import is one change set: it announces itself with {@code import.started},
@@ -30,6 +34,12 @@ public class ImportService {
     private final ProductBulkWriter writer;
     private final UploadStore uploads;
     private final CatalogConfig config;
+    /** Writes batches, one import's at a time each, while the import's own thread reads the next. */
+    private final ExecutorService writers = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "import-writer");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public ImportService(TaskRunner runner, ProductBulkWriter writer, UploadStore uploads, CatalogConfig config) {
         this.runner = runner;
@@ -45,6 +55,40 @@ public class ImportService {
         } catch (RuntimeException e) {
             uploads.delete(file);
             throw e;
+        }
+    }
+
+    /** Waits for a batch write; its failure (a cancel or stop included) becomes the import's. */
+    private static void finish(CompletableFuture<Void> writing) {
+        try {
+            writing.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** Rows read and checked, waiting to be written together. */
+    private static final class Batch {
+        private final List<ProductRow> rows;
+        private final List<RowError> errors = new ArrayList<>();
+
+        Batch(int capacity) {
+            this.rows = new ArrayList<>(capacity);
+        }
+
+        void add(Object checked) {
+            if (checked instanceof ProductRow row) {
+                rows.add(row);
+            } else {
+                errors.add((RowError) checked);
+            }
+        }
+
+        int size() {
+            return rows.size() + errors.size();
         }
     }
 
@@ -67,37 +111,40 @@ public class ImportService {
             return rows;
         }
 
+        /**
+         * Reads and checks the next batch while the previous one is being written: parsing and the database work
+         * side by side, with at most one batch in flight.
+         */
         @Override
         public void run(TaskProgress progress) throws Exception {
             int batchSize = config.imports().batchSize();
-            List<ProductRow> rows = new ArrayList<>(batchSize);
-            List<RowError> errors = new ArrayList<>();
+            CompletableFuture<Void> writing = CompletableFuture.completedFuture(null);
             try (CsvProductReader reader = CsvProductReader.open(file)) {
+                Batch batch = new Batch(batchSize);
                 CsvProductReader.Record record;
                 while ((record = reader.next()) != null) {
-                    Object checked = ImportRowRules.check(record);
-                    if (checked instanceof ProductRow row) {
-                        rows.add(row);
-                    } else {
-                        errors.add((RowError) checked);
-                    }
-                    if (rows.size() + errors.size() == batchSize) {
-                        write(rows, errors, progress);
-                        rows = new ArrayList<>(batchSize);
-                        errors = new ArrayList<>();
+                    batch.add(ImportRowRules.check(record));
+                    if (batch.size() == batchSize) {
+                        finish(writing);
+                        Batch full = batch;
+                        writing = CompletableFuture.runAsync(() -> write(full, progress), writers);
+                        batch = new Batch(batchSize);
                     }
                 }
-            }
-            if (!rows.isEmpty() || !errors.isEmpty()) {
-                write(rows, errors, progress);
+                finish(writing);
+                if (batch.size() > 0) {
+                    write(batch, progress);
+                }
+            } finally {
+                writing.handle((done, failure) -> null).join();
             }
         }
 
-        private void write(List<ProductRow> rows, List<RowError> errors, TaskProgress progress) {
+        private void write(Batch batch, TaskProgress progress) {
             QuarkusTransaction.requiringNew().run(() -> {
-                ProductBulkWriter.Counts counts = writer.upsert(rows);
-                progress.record(ProgressStep.imported(rows.size() + errors.size(), counts.created(),
-                        counts.updated(), errors));
+                ProductBulkWriter.Counts counts = writer.upsert(batch.rows);
+                progress.record(ProgressStep.imported(batch.size(), counts.created(), counts.updated(),
+                        batch.errors));
             });
             progress.checkpoint();
         }

@@ -5,12 +5,15 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.hibernate.Session;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes many products in one statement, for imports. Rows without their own {@code product.*} events: the
@@ -21,10 +24,28 @@ public class ProductBulkWriter {
 
     /**
      * Upsert by SKU, case-insensitively: a new SKU is inserted, an existing one gets the row's name, description
-     * and active flag (its SKU spelling and creation time stay). Within the batch, the last row for a SKU wins and
-     * the first row's spelling is the one inserted. Rows travel as arrays: one round trip, one plan.
+     * and active flag (its SKU spelling and creation time stay). Rows travel as arrays: one round trip, one plan.
+     * The rows must have distinct SKUs (any case): one statement cannot update a row twice.
      */
     private static final String UPSERT = """
+            WITH written AS (
+                INSERT INTO products (id, sku, name, description, active, created_at, updated_at)
+                SELECT gen_random_uuid(), r.sku, r.name, r.description, r.active,
+                       date_trunc('milliseconds', statement_timestamp()),
+                       date_trunc('milliseconds', statement_timestamp())
+                FROM unnest(?::text[], ?::text[], ?::text[], ?::boolean[]) AS r (sku, name, description, active)
+                ON CONFLICT (lower(sku)) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description,
+                    active = EXCLUDED.active, updated_at = EXCLUDED.updated_at
+                RETURNING (xmax = 0) AS inserted
+            )
+            SELECT count(*) FILTER (WHERE inserted) FROM written
+            """;
+
+    /**
+     * The same, for rows that may repeat a SKU: the database keeps the last row's values and the first row's
+     * spelling. Used when Java's and PostgreSQL's idea of lower case differ for some SKU of the batch.
+     */
+    private static final String UPSERT_REPEATING = """
             WITH input AS (
                 SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::boolean[])
                     WITH ORDINALITY AS r (sku, name, description, active, ord)
@@ -46,6 +67,9 @@ public class ProductBulkWriter {
             SELECT count(*) FILTER (WHERE inserted) FROM written
             """;
 
+    /** "ON CONFLICT DO UPDATE command cannot affect row a second time" */
+    private static final String ROW_TWICE = "21000";
+
     private final EntityManager entityManager;
 
     public ProductBulkWriter(EntityManager entityManager) {
@@ -53,7 +77,8 @@ public class ProductBulkWriter {
     }
 
     /**
-     * Upserts the rows in the caller's transaction. Every row counts once: as created if it brought a new SKU,
+     * Upserts the rows in the caller's transaction; within the batch the last row for a SKU wins, and the first
+     * row's spelling is the one a new product gets. Every row counts once: as created if it brought a new SKU,
      * else as updated (a SKU repeated in one batch counts as created once, then updated).
      */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -61,11 +86,49 @@ public class ProductBulkWriter {
         if (rows.isEmpty()) {
             return new Counts(0, 0);
         }
-        long created = entityManager.unwrap(Session.class).doReturningWork(connection -> insert(connection, rows));
+        long created = entityManager.unwrap(Session.class).doReturningWork(connection -> write(connection, rows));
         return new Counts(created, rows.size() - created);
     }
 
-    private static long insert(Connection connection, List<ProductRow> rows) throws SQLException {
+    private static long write(Connection connection, List<ProductRow> rows) throws SQLException {
+        List<ProductRow> distinct = lastPerSku(rows);
+        Savepoint beforeWrite = connection.setSavepoint();
+        try {
+            return execute(connection, UPSERT, distinct);
+        } catch (SQLException e) {
+            if (!ROW_TWICE.equals(e.getSQLState())) {
+                throw e;
+            }
+            connection.rollback(beforeWrite);
+            return execute(connection, UPSERT_REPEATING, rows);
+        }
+    }
+
+    /**
+     * One row per SKU: the last row's values under the first row's spelling, in first-seen order. SKUs are
+     * compared with ASCII letters folded only, never more than PostgreSQL's {@code lower()} folds (in any
+     * locale but a Turkish one): SKUs that only the database sees as equal are left to {@link #UPSERT_REPEATING}.
+     */
+    private static List<ProductRow> lastPerSku(List<ProductRow> rows) {
+        Map<String, ProductRow> bySku = new LinkedHashMap<>(rows.size() * 2);
+        for (ProductRow row : rows) {
+            bySku.merge(asciiLowerCase(row.sku()), row,
+                    (first, last) -> new ProductRow(first.sku(), last.name(), last.description(), last.active()));
+        }
+        return bySku.size() == rows.size() ? rows : new ArrayList<>(bySku.values());
+    }
+
+    private static String asciiLowerCase(String text) {
+        char[] chars = text.toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            if (chars[i] >= 'A' && chars[i] <= 'Z') {
+                chars[i] = (char) (chars[i] + ('a' - 'A'));
+            }
+        }
+        return new String(chars);
+    }
+
+    private static long execute(Connection connection, String sql, List<ProductRow> rows) throws SQLException {
         int n = rows.size();
         String[] skus = new String[n];
         String[] names = new String[n];
@@ -78,12 +141,11 @@ public class ProductBulkWriter {
             descriptions[i] = row.description();
             actives[i] = row.active();
         }
-        try (PreparedStatement statement = connection.prepareStatement(UPSERT)) {
-            Array[] arrays = {connection.createArrayOf("text", skus), connection.createArrayOf("text", names),
-                    connection.createArrayOf("text", descriptions), connection.createArrayOf("boolean", actives)};
-            for (int i = 0; i < arrays.length; i++) {
-                statement.setArray(i + 1, arrays[i]);
-            }
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setArray(1, connection.createArrayOf("text", skus));
+            statement.setArray(2, connection.createArrayOf("text", names));
+            statement.setArray(3, connection.createArrayOf("text", descriptions));
+            statement.setArray(4, connection.createArrayOf("boolean", actives));
             try (ResultSet result = statement.executeQuery()) {
                 result.next();
                 return result.getLong(1);

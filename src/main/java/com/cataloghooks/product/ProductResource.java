@@ -38,6 +38,9 @@ public class ProductResource {
 
     private static final String OPT_OUT = "Set to false to change the product without notifying webhooks";
 
+    private static final java.util.List<String> BULK_DELETE_PARAMETERS =
+            java.util.List.of("confirm", "sku", "name", "active", "q", "trigger_webhooks");
+
     private final ProductService service;
     private final ProductBulkDelete bulkDelete;
 
@@ -106,6 +109,13 @@ public class ProductResource {
                                    @RestQuery String q,
                                    @Parameter(description = OPT_OUT) @RestQuery("trigger_webhooks") String triggerWebhooks,
                                    UriInfo uriInfo) {
+        // a misspelt filter must not widen the deletion to the whole catalog
+        for (String parameter : uriInfo.getQueryParameters().keySet()) {
+            if (!BULK_DELETE_PARAMETERS.contains(parameter)) {
+                throw new InvalidInputException(parameter, "is not a parameter of a bulk delete (allowed: "
+                        + String.join(", ", BULK_DELETE_PARAMETERS) + ")");
+            }
+        }
         if (!Boolean.TRUE.equals(QueryParams.boolParam("confirm", confirm))) {
             throw new InvalidInputException("confirm",
                     "must be true: this deletes every product matching the filters (all products without filters)");

@@ -177,7 +177,7 @@ class ImportResourceTest {
 
     @Test
     void anEmptyUploadIsRefusedAtOnce() {
-        given().contentType("text/csv").body(new byte[0]).when().post("/api/v1/products/imports")
+        given().contentType("text/csv; charset=UTF-8").body(new byte[0]).when().post("/api/v1/products/imports")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("errors.field", hasItem("body"));
     }
@@ -258,7 +258,7 @@ class ImportResourceTest {
 
     @Test
     void aFileNameWithControlCharactersIsRefused() {
-        given().contentType("text/csv").queryParam("filename", "a\nb.csv").body("sku,name\nA,B\n")
+        given().contentType("text/csv; charset=UTF-8").queryParam("filename", "a\nb.csv").body("sku,name\nA,B\n")
                 .when().post("/api/v1/products/imports")
                 .then().statusCode(400).body("errors.field", hasItem("filename"));
     }

@@ -25,7 +25,7 @@ public final class ImportApi {
     }
 
     public static String upload(byte[] csv, String filename) {
-        return given().contentType("text/csv").queryParam("filename", filename).body(csv)
+        return given().contentType("text/csv; charset=UTF-8").queryParam("filename", filename).body(csv)
                 .when().post("/api/v1/products/imports")
                 .then().statusCode(202).extract().path("task_id");
     }
