@@ -22,14 +22,15 @@ public class ProductRepository implements PanacheRepositoryBase<Product, UUID> {
 
     /**
      * Products matching the filter, newest first; the total counts all matches. With a cursor, the page starts
-     * right after it (and the offset is 0); one product more than the limit is read to tell whether more follow.
+     * right after it (and the offset is 0) and nothing is counted; one product more than the limit is read to tell
+     * whether more follow.
      */
     Result search(ProductFilter filter, PageRequest page, ProductCursor after) {
         Where where = where(filter);
         StringBuilder clause = new StringBuilder(where.clause());
         Parameters params = new Parameters();
         where.params().forEach(params::and);
-        long total = count(clause.toString(), params);
+        Long total = after == null ? count(clause.toString(), params) : null;
         if (after != null) {
             clause.append(" and (createdAt < :afterTime or (createdAt = :afterTime and id < :afterId))");
             params.and("afterTime", after.createdAt()).and("afterId", after.id());
@@ -77,7 +78,8 @@ public class ProductRepository implements PanacheRepositoryBase<Product, UUID> {
         return "%" + escaped + "%";
     }
 
-    record Result(List<Product> items, long total, boolean more) {
+    /** {@code total} is null for a page read by key (not counted). */
+    record Result(List<Product> items, Long total, boolean more) {
     }
 
     record Where(String clause, Map<String, Object> params) {

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import org.hibernate.exception.ConstraintViolationException;
 
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -51,8 +52,9 @@ public class ProductService {
     @Transactional
     public Page<ProductResponse> list(ProductFilter filter, PageRequest page, String after) {
         ProductRepository.Result result = repository.search(filter, page, ProductCursor.decode(after));
-        Page<ProductResponse> found = Page.of(result.items().stream().map(ProductService::toResponse).toList(),
-                result.total(), page).withHasMore(result.more());
+        List<ProductResponse> items = result.items().stream().map(ProductService::toResponse).toList();
+        Page<ProductResponse> found = result.total() == null ? Page.byKey(items, page, result.more())
+                : Page.of(items, result.total(), page).withHasMore(result.more());
         return result.items().isEmpty() ? found
                 : found.withNextCursor(ProductCursor.after(result.items().get(result.items().size() - 1)).encode());
     }

@@ -159,7 +159,8 @@ class ProductResourceTest {
         while (page.getBoolean("has_more")) {
             String cursor = page.getString("next_cursor");
             page = given().queryParam("q", tag).queryParam("limit", 2).queryParam("after", cursor).when()
-                    .get(PRODUCTS).then().statusCode(200).body("total", equalTo(5)).extract().jsonPath();
+                    .get(PRODUCTS).then().statusCode(200).body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("total")))
+                    .extract().jsonPath();
             byCursor.addAll(page.getList("items.sku"));
             pages++;
         }

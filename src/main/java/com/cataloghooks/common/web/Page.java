@@ -7,10 +7,12 @@ import java.util.List;
 
 /**
  * One page of a list, in the shape every list endpoint answers with. {@code next_cursor}, where a list offers it,
- * asks for the page after this one by key rather than by offset; it is absent on the last page.
+ * asks for the page after this one by key rather than by offset; it is absent on the last page. A page read by
+ * key has no {@code total}: counting every match would cost more than the page itself, at any depth.
  */
 @RegisterForReflection
-public record Page<T>(List<T> items, long total, int limit, int offset, boolean hasMore,
+public record Page<T>(List<T> items, @JsonInclude(JsonInclude.Include.NON_NULL) Long total, int limit, int offset,
+                      boolean hasMore,
                       @JsonInclude(JsonInclude.Include.NON_NULL) String nextCursor) {
 
     public static <T> Page<T> of(List<T> items, long total, PageRequest request) {
@@ -20,6 +22,11 @@ public record Page<T>(List<T> items, long total, int limit, int offset, boolean 
 
     public Page<T> withNextCursor(String cursor) {
         return new Page<>(items, total, limit, offset, hasMore, hasMore ? cursor : null);
+    }
+
+    /** A page read by key: whether more follow is known, the total is not counted. */
+    public static <T> Page<T> byKey(List<T> items, PageRequest request, boolean more) {
+        return new Page<>(items, null, request.limit(), 0, more, null);
     }
 
     public Page<T> withHasMore(boolean more) {
