@@ -24,7 +24,9 @@ public class ProductBulkWriter {
 
     /**
      * Upsert by SKU, case-insensitively: a new SKU is inserted, an existing one gets the row's name, description
-     * and active flag (its SKU spelling and creation time stay). Rows travel as arrays: one round trip, one plan.
+     * and active flag (its SKU spelling and creation time stay). A row equal to the stored product is not
+     * rewritten, so its {@code updated_at} stays, as with an API update that changes nothing. Rows travel as
+     * arrays: one round trip, one plan.
      * The rows must have distinct SKUs (any case): one statement cannot update a row twice.
      */
     private static final String UPSERT = """
@@ -36,6 +38,8 @@ public class ProductBulkWriter {
                 FROM unnest(?::text[], ?::text[], ?::text[], ?::boolean[]) AS r (sku, name, description, active)
                 ON CONFLICT (lower(sku)) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description,
                     active = EXCLUDED.active, updated_at = EXCLUDED.updated_at
+                    WHERE (products.name, products.description, products.active)
+                        IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.description, EXCLUDED.active)
                 RETURNING (xmax = 0) AS inserted
             )
             SELECT count(*) FILTER (WHERE inserted) FROM written
@@ -62,6 +66,8 @@ public class ProductBulkWriter {
                 FROM latest l JOIN first f USING (k)
                 ON CONFLICT (lower(sku)) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description,
                     active = EXCLUDED.active, updated_at = EXCLUDED.updated_at
+                    WHERE (products.name, products.description, products.active)
+                        IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.description, EXCLUDED.active)
                 RETURNING (xmax = 0) AS inserted
             )
             SELECT count(*) FILTER (WHERE inserted) FROM written
@@ -79,7 +85,8 @@ public class ProductBulkWriter {
     /**
      * Upserts the rows in the caller's transaction; within the batch the last row for a SKU wins, and the first
      * row's spelling is the one a new product gets. Every row counts once: as created if it brought a new SKU,
-     * else as updated (a SKU repeated in one batch counts as created once, then updated).
+     * else as updated (a SKU repeated in one batch counts as created once, then updated; a row that matched an
+     * existing SKU counts as updated even if it changed nothing).
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public Counts upsert(List<ProductRow> rows) {

@@ -100,6 +100,26 @@ class ImportResourceTest {
     }
 
     @Test
+    void reimportingCountsEveryKnownSkuAsUpdatedButRewritesOnlyChangedProducts() {
+        String p = prefix();
+        String csv = "sku,name,active\n" + p + "same,Same,true\n" + p + "changed,Before,true\n";
+        assertEquals(2, awaitImport(upload(csv, "first.csv")).getLong("created"));
+        Map<String, Object> same = product(p + "same");
+        Map<String, Object> changed = product(p + "changed");
+
+        JsonPath again = awaitImport(upload(csv.replace("Before", "After"), "second.csv"));
+
+        assertEquals(0, again.getLong("created"));
+        assertEquals(2, again.getLong("updated"));
+        assertEquals(same.get("updated_at"), product(p + "same").get("updated_at"), "an identical row is not rewritten");
+        Map<String, Object> after = product(p + "changed");
+        assertEquals("After", after.get("name"));
+        assertEquals(changed.get("created_at"), after.get("created_at"));
+        assertTrue(java.time.Instant.parse((String) after.get("updated_at"))
+                .isAfter(java.time.Instant.parse((String) changed.get("updated_at"))));
+    }
+
+    @Test
     void badRowsAreCountedAndSampledWhileGoodRowsAreImported() {
         String p = prefix();
         String csv = "sku,name,active\n"
