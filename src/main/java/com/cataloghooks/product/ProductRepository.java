@@ -32,7 +32,8 @@ public class ProductRepository implements PanacheRepositoryBase<Product, UUID> {
         where.params().forEach(params::and);
         Long total = after == null ? count(clause.toString(), params) : null;
         if (after != null) {
-            clause.append(" and (createdAt < :afterTime or (createdAt = :afterTime and id < :afterId))");
+            // a row comparison, so PostgreSQL starts the index scan right at the cursor instead of filtering
+            clause.append(" and (createdAt, id) < (:afterTime, :afterId)");
             params.and("afterTime", after.createdAt()).and("afterId", after.id());
         }
         PanacheQuery<Product> query = find(clause.toString(),
