@@ -33,12 +33,14 @@ final class CsvProductReader implements Closeable {
 
     private static final CsvFactory FACTORY = new CsvFactory();
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    private static final int MAX_COLUMNS = 1000;
 
     private final CsvParser parser;
     private final int sku;
     private final int name;
     private final int description;
     private final int active;
+    private final int width;
     private final List<String> values = new ArrayList<>();
     private long row = 1;
 
@@ -48,6 +50,7 @@ final class CsvProductReader implements Closeable {
         this.name = column(header, "name", true);
         this.description = column(header, "description", false);
         this.active = column(header, "active", false);
+        this.width = Math.max(Math.max(sku, name), Math.max(description, active)) + 1;
     }
 
     /** Opens the file and reads its header; fails the task when there is no usable header. */
@@ -63,9 +66,12 @@ final class CsvProductReader implements Closeable {
             // the file is one array of records, each record an array of values
             parser.enable(CsvParser.Feature.WRAP_AS_ARRAY);
             List<String> header = new ArrayList<>();
-            if (parser.nextToken() != JsonToken.START_ARRAY || !readRecord(parser, header)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY || !readRecord(parser, header, MAX_COLUMNS + 1)) {
                 throw new TaskFailedException("the file is empty: the first line must be a header naming the"
                         + " columns sku and name");
+            }
+            if (header.size() > MAX_COLUMNS) {
+                throw new TaskFailedException("the header names more than " + MAX_COLUMNS + " columns");
             }
             return new CsvProductReader(parser, header);
         } catch (IOException e) {
@@ -81,7 +87,7 @@ final class CsvProductReader implements Closeable {
     Record next() throws TaskFailedException {
         do {
             try {
-                if (!readRecord(parser, values)) {
+                if (!readRecord(parser, values, width)) {
                     return null;
                 }
             } catch (IOException e) {
@@ -101,14 +107,17 @@ final class CsvProductReader implements Closeable {
         return index >= 0 && index < values.size() ? values.get(index) : null;
     }
 
-    private static boolean readRecord(CsvParser parser, List<String> into) throws IOException {
+    /** Reads one record, keeping its first {@code width} values: the columns after the last one used are skipped. */
+    private static boolean readRecord(CsvParser parser, List<String> into, int width) throws IOException {
         into.clear();
         JsonToken token = parser.nextToken();
         if (token != JsonToken.START_ARRAY) {
             return false;
         }
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
-            into.add(parser.getText());
+            if (into.size() < width) {
+                into.add(parser.getText());
+            }
         }
         return true;
     }

@@ -7,6 +7,7 @@ import com.cataloghooks.common.web.PageRequest;
 import com.cataloghooks.common.web.QueryParams;
 import com.cataloghooks.task.TaskEvents;
 import com.cataloghooks.task.TaskKind;
+import com.cataloghooks.task.TaskRunner;
 import com.cataloghooks.task.TaskService;
 import com.cataloghooks.task.api.TaskAccepted;
 import com.cataloghooks.task.api.TaskResponse;
@@ -59,12 +60,15 @@ public class ImportResource {
     private final UploadStore uploads;
     private final TaskService tasks;
     private final TaskEvents events;
+    private final TaskRunner runner;
 
-    public ImportResource(ImportService imports, UploadStore uploads, TaskService tasks, TaskEvents events) {
+    public ImportResource(ImportService imports, UploadStore uploads, TaskService tasks, TaskEvents events,
+                          TaskRunner runner) {
         this.imports = imports;
         this.uploads = uploads;
         this.tasks = tasks;
         this.events = events;
+        this.runner = runner;
     }
 
     @POST
@@ -75,6 +79,7 @@ public class ImportResource {
     @APIResponse(responseCode = "202", description = "Stored and queued")
     @APIResponse(responseCode = "413", description = "Larger than catalog.imports.max-upload-size")
     @APIResponse(responseCode = "415", description = "Not a CSV file")
+    @APIResponse(responseCode = "503", description = "Too many imports unfinished on this instance; try again later")
     public Response uploadForm(@RestForm("file") FileUpload file,
                                @Parameter(description = "Overrides the file part's name") @RestForm String filename,
                                UriInfo uriInfo) {
@@ -86,6 +91,7 @@ public class ImportResource {
         if (type != null && !type.isEmpty() && !CSV_PART_TYPES.contains(type)) {
             throw new UnsupportedMediaException("file", "must be a CSV file (text/csv), not " + type);
         }
+        requireUtf8("file", file.charSet());
         String name = filename(filename != null ? filename : file.fileName());
         return accepted(imports.start(uploads.adopt(file.uploadedFile()), name), uriInfo);
     }
@@ -97,11 +103,9 @@ public class ImportResource {
     @APIResponse(responseCode = "202", description = "Stored and queued")
     public Response uploadBody(InputStream body, @RestQuery String filename, @Context HttpHeaders headers,
                                UriInfo uriInfo) {
-        String charset = headers.getMediaType().getParameters().get("charset");
-        if (charset != null && !charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
-            throw new UnsupportedMediaException("Content-Type", "the CSV must be UTF-8, not " + charset);
-        }
+        requireUtf8("Content-Type", headers.getMediaType().getParameters().get("charset"));
         String name = filename(filename);
+        runner.ensureRoom();
         java.nio.file.Path stored = uploads.save(body);
         return accepted(imports.start(stored, name), uriInfo);
     }
@@ -149,6 +153,12 @@ public class ImportResource {
         String status = PATH + "/" + task;
         return Response.accepted(new TaskAccepted(task, "queued", status, status + "/events"))
                 .location(uriInfo.getBaseUriBuilder().path(status).build()).build();
+    }
+
+    private static void requireUtf8(String field, String charset) {
+        if (charset != null && !charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+            throw new UnsupportedMediaException(field, "the CSV must be UTF-8, not " + charset);
+        }
     }
 
     private static String filename(String raw) {

@@ -1,6 +1,7 @@
 package com.cataloghooks.importing;
 
 import com.cataloghooks.common.config.CatalogConfig;
+import com.cataloghooks.common.db.LockConflicts;
 import com.cataloghooks.product.ProductBulkWriter;
 import com.cataloghooks.product.ProductRow;
 import com.cataloghooks.task.ProgressStep;
@@ -58,6 +59,12 @@ public class ImportService {
         }
     }
 
+    /**
+     * Text per batch at most (about 16 MB in Java strings): a file of long descriptions gets smaller batches, so
+     * memory stays bounded (two batches live at once, one being read, one being written).
+     */
+    private static final long BATCH_CHARS = 8_000_000;
+
     /** Waits for a batch write; its failure (a cancel or stop included) becomes the import's. */
     private static void finish(CompletableFuture<Void> writing) {
         try {
@@ -74,6 +81,7 @@ public class ImportService {
     private static final class Batch {
         private final List<ProductRow> rows;
         private final List<RowError> errors = new ArrayList<>();
+        private long chars;
 
         Batch(int capacity) {
             this.rows = new ArrayList<>(capacity);
@@ -82,6 +90,8 @@ public class ImportService {
         void add(Object checked) {
             if (checked instanceof ProductRow row) {
                 rows.add(row);
+                chars += row.sku().length() + row.name().length()
+                        + (row.description() == null ? 0 : row.description().length());
             } else {
                 errors.add((RowError) checked);
             }
@@ -124,7 +134,7 @@ public class ImportService {
                 CsvProductReader.Record record;
                 while ((record = reader.next()) != null) {
                     batch.add(ImportRowRules.check(record));
-                    if (batch.size() == batchSize) {
+                    if (batch.size() == batchSize || batch.chars >= BATCH_CHARS) {
                         finish(writing);
                         Batch full = batch;
                         writing = CompletableFuture.runAsync(() -> write(full, progress), writers);
@@ -140,13 +150,15 @@ public class ImportService {
             }
         }
 
+        /** Writes one batch, unless the task must stop first (a batch that has begun completes). */
         private void write(Batch batch, TaskProgress progress) {
-            QuarkusTransaction.requiringNew().run(() -> {
+            progress.checkpoint();
+            LockConflicts.retry(() -> QuarkusTransaction.requiringNew().call(() -> {
                 ProductBulkWriter.Counts counts = writer.upsert(batch.rows);
                 progress.record(ProgressStep.imported(batch.size(), counts.created(), counts.updated(),
                         batch.errors));
-            });
-            progress.checkpoint();
+                return counts;
+            }));
         }
 
         @Override

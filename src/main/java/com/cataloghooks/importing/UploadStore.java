@@ -3,16 +3,22 @@ package com.cataloghooks.importing;
 import com.cataloghooks.common.config.CatalogConfig;
 import com.cataloghooks.common.error.InvalidInputException;
 import com.cataloghooks.common.error.PayloadTooLargeException;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -31,6 +37,28 @@ class UploadStore {
         this.directory = Path.of(config.imports().directory()
                 .orElse(Path.of(System.getProperty("java.io.tmpdir"), "catalog-imports").toString()));
         this.limit = config.imports().maxUploadSize().asLongValue();
+    }
+
+    /**
+     * Deletes uploads left by a crashed or killed process (a finished import deletes its own). Only old ones:
+     * several replicas may share the directory on one machine, and no import runs for a day.
+     */
+    void sweep(@Observes StartupEvent event) {
+        Instant cutoff = Instant.now().minus(Duration.ofDays(1));
+        for (Path dir : List.of(directory, directory.resolve("multipart"))) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path file : files) {
+                    if (Files.isRegularFile(file) && Files.getLastModifiedTime(file).toInstant().isBefore(cutoff)) {
+                        delete(file);
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warnf("could not look for old uploads in %s: %s", dir, e.getMessage());
+            }
+        }
     }
 
     long limit() {

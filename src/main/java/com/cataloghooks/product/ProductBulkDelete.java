@@ -1,6 +1,7 @@
 package com.cataloghooks.product;
 
 import com.cataloghooks.common.config.CatalogConfig;
+import com.cataloghooks.common.db.LockConflicts;
 import com.cataloghooks.common.event.EventType;
 import com.cataloghooks.outbox.OutboxWriter;
 import com.cataloghooks.task.ProgressStep;
@@ -67,38 +68,46 @@ public class ProductBulkDelete {
         public void run(TaskProgress progress) {
             UUID after = BEFORE_ALL;
             int batch = config.tasks().deleteBatchSize();
-            List<Object[]> gone;
+            List<Object[]> picked;
             do {
-                UUID from = after;
-                gone = QuarkusTransaction.requiringNew().call(() -> deleteBatch(from, batch, progress));
-                if (!gone.isEmpty()) {
-                    after = (UUID) gone.get(gone.size() - 1)[0];
-                }
                 progress.checkpoint();
-            } while (gone.size() == batch);
+                UUID from = after;
+                picked = LockConflicts.retry(() -> QuarkusTransaction.requiringNew()
+                        .call(() -> deleteBatch(from, batch, progress)));
+                if (!picked.isEmpty()) {
+                    after = (UUID) picked.get(picked.size() - 1)[0];
+                }
+            } while (picked.size() == batch);
         }
 
+        /**
+         * Picks the next matching products by id and deletes them; answers every picked id in order, with sku and
+         * name for those it deleted (null for one deleted by someone else meanwhile), so the walk goes on past it.
+         */
         @SuppressWarnings("unchecked")
         private List<Object[]> deleteBatch(UUID after, int batch, TaskProgress progress) {
-            List<Object[]> gone = bind(entityManager.createNativeQuery("WITH gone AS (DELETE FROM products WHERE id IN"
-                    + " (SELECT id FROM products WHERE " + where.clause() + " AND id > :after ORDER BY id LIMIT :batch)"
-                    + " RETURNING id, sku, name) SELECT id, sku, name FROM gone ORDER BY id"))
+            List<Object[]> picked = bind(entityManager.createNativeQuery("WITH picked AS (SELECT id FROM products"
+                    + " WHERE " + where.clause() + " AND id > :after ORDER BY id LIMIT :batch),"
+                    + " gone AS (DELETE FROM products WHERE id IN (SELECT id FROM picked) RETURNING id, sku, name)"
+                    + " SELECT p.id, g.sku, g.name FROM picked p LEFT JOIN gone g ON g.id = p.id ORDER BY p.id"))
                     .setParameter("after", after)
                     .setParameter("batch", batch)
                     .getResultList();
-            if (triggerWebhooks) {
-                List<OutboxWriter.Change> changes = new ArrayList<>(gone.size());
-                for (Object[] row : gone) {
+            List<OutboxWriter.Change> changes = new ArrayList<>(picked.size());
+            for (Object[] row : picked) {
+                if (row[1] != null) {
                     Map<String, Object> data = new LinkedHashMap<>();
                     data.put("id", row[0].toString());
                     data.put("sku", row[1]);
                     data.put("name", row[2]);
                     changes.add(new OutboxWriter.Change(row[0].toString(), data));
                 }
+            }
+            if (triggerWebhooks) {
                 outbox.recordAll(EventType.PRODUCT_DELETED, changes);
             }
-            progress.record(ProgressStep.deleted(gone.size()));
-            return gone;
+            progress.record(ProgressStep.deleted(picked.size(), changes.size()));
+            return picked;
         }
 
         private Query bind(Query query) {

@@ -11,9 +11,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes many products in one statement, for imports. Rows without their own {@code product.*} events: the
@@ -29,28 +29,17 @@ public class ProductBulkWriter {
      * arrays: one round trip, one plan.
      * The rows must have distinct SKUs (any case): one statement cannot update a row twice.
      */
-    private static final String UPSERT = """
-            WITH written AS (
-                INSERT INTO products (id, sku, name, description, active, created_at, updated_at)
-                SELECT gen_random_uuid(), r.sku, r.name, r.description, r.active,
-                       date_trunc('milliseconds', statement_timestamp()),
-                       date_trunc('milliseconds', statement_timestamp())
-                FROM unnest(?::text[], ?::text[], ?::text[], ?::boolean[]) AS r (sku, name, description, active)
-                ON CONFLICT (lower(sku)) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description,
-                    active = EXCLUDED.active, updated_at = EXCLUDED.updated_at
-                    WHERE (products.name, products.description, products.active)
-                        IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.description, EXCLUDED.active)
-                RETURNING (xmax = 0) AS inserted
-            )
-            SELECT count(*) FILTER (WHERE inserted) FROM written
-            """;
+    private static final String UPSERT = upsertFrom("""
+            incoming AS (
+                SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::boolean[]) AS r (sku, name, description, active)
+            )""");
 
     /**
      * The same, for rows that may repeat a SKU: the database keeps the last row's values and the first row's
      * spelling. Used when Java's and PostgreSQL's idea of lower case differ for some SKU of the batch.
      */
-    private static final String UPSERT_REPEATING = """
-            WITH input AS (
+    private static final String UPSERT_REPEATING = upsertFrom("""
+            input AS (
                 SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::boolean[])
                     WITH ORDINALITY AS r (sku, name, description, active, ord)
             ), latest AS (
@@ -58,20 +47,28 @@ public class ProductBulkWriter {
                 FROM input ORDER BY lower(sku), ord DESC
             ), first AS (
                 SELECT DISTINCT ON (lower(sku)) lower(sku) AS k, sku FROM input ORDER BY lower(sku), ord
-            ), written AS (
-                INSERT INTO products (id, sku, name, description, active, created_at, updated_at)
-                SELECT gen_random_uuid(), f.sku, l.name, l.description, l.active,
-                       date_trunc('milliseconds', statement_timestamp()),
-                       date_trunc('milliseconds', statement_timestamp())
-                FROM latest l JOIN first f USING (k)
-                ON CONFLICT (lower(sku)) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description,
-                    active = EXCLUDED.active, updated_at = EXCLUDED.updated_at
-                    WHERE (products.name, products.description, products.active)
-                        IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.description, EXCLUDED.active)
-                RETURNING (xmax = 0) AS inserted
-            )
-            SELECT count(*) FILTER (WHERE inserted) FROM written
-            """;
+            ), incoming AS (
+                SELECT f.sku, l.name, l.description, l.active FROM latest l JOIN first f USING (k)
+            )""");
+
+    /** The upsert of the rows of the CTE {@code incoming} (defined by {@code rows}); answers how many were new. */
+    private static String upsertFrom(String rows) {
+        return "WITH " + rows + """
+                , written AS (
+                    INSERT INTO products (id, sku, name, description, active, created_at, updated_at)
+                    SELECT gen_random_uuid(), sku, name, description, active,
+                           date_trunc('milliseconds', statement_timestamp()),
+                           date_trunc('milliseconds', statement_timestamp())
+                    FROM incoming
+                    ON CONFLICT (lower(sku)) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description,
+                        active = EXCLUDED.active, updated_at = EXCLUDED.updated_at
+                        WHERE (products.name, products.description, products.active)
+                            IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.description, EXCLUDED.active)
+                    RETURNING (xmax = 0) AS inserted
+                )
+                SELECT count(*) FILTER (WHERE inserted) FROM written
+                """;
+    }
 
     /** "ON CONFLICT DO UPDATE command cannot affect row a second time" */
     private static final String ROW_TWICE = "21000";
@@ -112,17 +109,18 @@ public class ProductBulkWriter {
     }
 
     /**
-     * One row per SKU: the last row's values under the first row's spelling, in first-seen order. SKUs are
-     * compared with ASCII letters folded only, never more than PostgreSQL's {@code lower()} folds (in any
-     * locale but a Turkish one): SKUs that only the database sees as equal are left to {@link #UPSERT_REPEATING}.
+     * One row per SKU: the last row's values under the first row's spelling, ordered by SKU so that concurrent
+     * bulk writes lock rows in the same order (no deadlock between two imports sharing SKUs). SKUs are compared
+     * with ASCII letters folded only, never more than PostgreSQL's {@code lower()} folds (in any locale but a
+     * Turkish one): SKUs that only the database sees as equal are left to {@link #UPSERT_REPEATING}.
      */
     private static List<ProductRow> lastPerSku(List<ProductRow> rows) {
-        Map<String, ProductRow> bySku = new LinkedHashMap<>(rows.size() * 2);
+        Map<String, ProductRow> bySku = new TreeMap<>();
         for (ProductRow row : rows) {
             bySku.merge(asciiLowerCase(row.sku()), row,
                     (first, last) -> new ProductRow(first.sku(), last.name(), last.description(), last.active()));
         }
-        return bySku.size() == rows.size() ? rows : new ArrayList<>(bySku.values());
+        return new ArrayList<>(bySku.values());
     }
 
     private static String asciiLowerCase(String text) {

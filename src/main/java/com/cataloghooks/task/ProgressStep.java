@@ -15,7 +15,8 @@ public record ProgressStep(long processed, long created, long updated, long dele
         return new ProgressStep(processed, created, updated, 0, errors.size(), errors);
     }
 
-    public static ProgressStep deleted(long deleted) {
-        return new ProgressStep(deleted, 0, 0, deleted, 0, List.of());
+    /** {@code processed} products looked at, of which {@code deleted} were still there to delete. */
+    public static ProgressStep deleted(long processed, long deleted) {
+        return new ProgressStep(processed, 0, 0, deleted, 0, List.of());
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
@@ -43,7 +44,7 @@ public class TaskEvents {
     public TaskEvents(TaskService service, ObjectMapper mapper, CatalogConfig config) {
         this.service = service;
         this.mapper = mapper;
-        this.intervalMillis = Math.min(1000, config.tasks().progressInterval().toMillis());
+        this.intervalMillis = Math.max(50, Math.min(1000, config.tasks().progressInterval().toMillis()));
     }
 
     /** Checks that the task exists (404 otherwise) before the stream begins, then streams it. */
@@ -79,20 +80,25 @@ public class TaskEvents {
             this.id = id;
         }
 
+        /** Runs on the tick thread: must never throw, or the schedule would stop for good. */
         void tick() {
             if (done.get() || !reading.compareAndSet(false, true)) {
                 return;
             }
-            Infrastructure.getDefaultWorkerPool().execute(() -> {
-                try {
-                    send(service.get(kind, id));
-                } catch (RuntimeException e) {
-                    // a database hiccup costs one tick; the client keeps its stream
-                    LOG.debugf("progress of task %s not read: %s", id, e.getMessage());
-                } finally {
-                    reading.set(false);
-                }
-            });
+            try {
+                Infrastructure.getDefaultWorkerPool().execute(() -> {
+                    try {
+                        send(service.get(kind, id));
+                    } catch (RuntimeException e) {
+                        // a database hiccup costs one tick; the client keeps its stream
+                        LOG.debugf("progress of task %s not read: %s", id, e.getMessage());
+                    } finally {
+                        reading.set(false);
+                    }
+                });
+            } catch (RuntimeException e) {
+                reading.set(false); // the worker pool refused (shutting down): try again next tick
+            }
         }
 
         /** Sends the state; completes the stream (and answers true) when it is final. */
@@ -112,6 +118,11 @@ public class TaskEvents {
             }
             return last;
         }
+    }
+
+    @PreDestroy
+    void stop() {
+        ticks.shutdownNow();
     }
 
     private String json(TaskResponse task) {

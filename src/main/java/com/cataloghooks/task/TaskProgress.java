@@ -30,20 +30,28 @@ public final class TaskProgress {
         return taskId;
     }
 
-    /** Records a step; must run inside the transaction that does the step's writes. */
+    /**
+     * Records a step; must run inside the transaction that does the step's writes. Throws (so that the step rolls
+     * back) when the task has ended meanwhile: a task that is no longer running writes nothing more.
+     */
     public void record(ProgressStep step) {
         List<RowError> samples = step.samples();
         int room = Math.max(0, sampleLimit - samplesKept);
         if (samples.size() > room) {
             samples = samples.subList(0, room);
         }
-        if (service.advance(taskId, step, samples)) {
-            cancelRequested = true;
+        Boolean cancel = service.advance(taskId, step, samples);
+        if (cancel == null) {
+            throw new TaskInterruptedException(false);
         }
+        cancelRequested |= cancel;
         samplesKept += samples.size();
     }
 
-    /** Call between steps, after the commit: stops the task if it should not go on. */
+    /**
+     * Call before each step: stops the task if a cancel was requested or the service is stopping. A step that
+     * has begun completes, and a task whose last step is done completes, cancel or not.
+     */
     public void checkpoint() {
         if (cancelRequested) {
             throw new TaskInterruptedException(true);

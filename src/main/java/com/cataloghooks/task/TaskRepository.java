@@ -37,19 +37,25 @@ class TaskRepository implements PanacheRepositoryBase<BackgroundTask, UUID> {
                 .setParameter("id", id).executeUpdate() == 1;
     }
 
-    void counted(UUID id, long totalRows) {
-        getEntityManager().createNativeQuery("UPDATE import_tasks SET total_rows = :total WHERE id = :id")
-                .setParameter("total", totalRows).setParameter("id", id).executeUpdate();
+    /** Records the row count of a running task; false when the task has ended meanwhile. */
+    boolean counted(UUID id, long totalRows) {
+        return getEntityManager().createNativeQuery("UPDATE import_tasks SET total_rows = :total"
+                        + " WHERE id = :id AND status = 'running'")
+                .setParameter("total", totalRows).setParameter("id", id).executeUpdate() == 1;
     }
 
-    /** Adds a step's counts; answers whether a cancel was requested meanwhile. */
-    boolean advance(UUID id, ProgressStep step, String samplesJson) {
-        Object cancel = getEntityManager().createNativeQuery("UPDATE import_tasks SET"
+    /**
+     * Adds a step's counts to a running task. Answers whether a cancel was requested meanwhile, or null when the
+     * task has ended meanwhile (cancelled while queued, ended by shutdown or by the reaper): the step must not
+     * commit then.
+     */
+    Boolean advance(UUID id, ProgressStep step, String samplesJson) {
+        List<?> cancel = getEntityManager().createNativeQuery("UPDATE import_tasks SET"
                         + " processed_rows = processed_rows + :processed, created = created + :created,"
                         + " updated = updated + :updated, deleted = deleted + :deleted, errors = errors + :errors,"
                         + " error_samples = error_samples || CAST(:samples AS jsonb),"
                         + " heartbeat_at = statement_timestamp()"
-                        + " WHERE id = :id RETURNING cancel_requested")
+                        + " WHERE id = :id AND status = 'running' RETURNING cancel_requested")
                 .setParameter("processed", step.processed())
                 .setParameter("created", step.created())
                 .setParameter("updated", step.updated())
@@ -57,8 +63,8 @@ class TaskRepository implements PanacheRepositoryBase<BackgroundTask, UUID> {
                 .setParameter("errors", step.errors())
                 .setParameter("samples", samplesJson)
                 .setParameter("id", id)
-                .getSingleResult();
-        return Boolean.TRUE.equals(cancel);
+                .getResultList();
+        return cancel.isEmpty() ? null : Boolean.TRUE.equals(cancel.get(0));
     }
 
     /**
@@ -66,8 +72,17 @@ class TaskRepository implements PanacheRepositoryBase<BackgroundTask, UUID> {
      * every other time on the row.
      */
     boolean finish(UUID id, TaskStatus status, String error) {
+        return finish(id, status, error, UNFINISHED);
+    }
+
+    /** Ends a task that has not started yet; false when it has started or ended meanwhile. */
+    boolean finishQueued(UUID id, TaskStatus status, String error) {
+        return finish(id, status, error, "status = 'queued'");
+    }
+
+    private boolean finish(UUID id, TaskStatus status, String error, String condition) {
         return getEntityManager().createNativeQuery("UPDATE import_tasks SET status = :status, error = :error,"
-                        + " finished_at = statement_timestamp() WHERE id = :id AND " + UNFINISHED)
+                        + " finished_at = statement_timestamp() WHERE id = :id AND " + condition)
                 .setParameter("status", status.wireName())
                 .setParameter("error", error)
                 .setParameter("id", id)

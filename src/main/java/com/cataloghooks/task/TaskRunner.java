@@ -1,6 +1,7 @@
 package com.cataloghooks.task;
 
 import com.cataloghooks.common.config.CatalogConfig;
+import com.cataloghooks.common.error.BusyException;
 import com.cataloghooks.common.runtime.ReplicaName;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -23,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs background tasks on a small pool of its own, never on request threads. While a task is queued or running
  * here, this replica confirms it in the database every {@code catalog.tasks.heartbeat-interval}; a task nobody
  * confirms for {@code catalog.tasks.stale-after} (its replica crashed) is ended as failed by any replica. On
- * shutdown, running tasks stop at their next step and every unfinished one is ended as failed.
+ * shutdown, running tasks stop before their next step and every unfinished one is ended as failed; a step still
+ * under way after {@code catalog.tasks.shutdown-grace} then rolls back, since a task that has ended takes no
+ * more steps.
  */
 @ApplicationScoped
 public class TaskRunner {
@@ -61,6 +64,7 @@ public class TaskRunner {
      * @return the task id
      */
     public UUID submit(TaskKind kind, String filename, TaskWork work) {
+        ensureRoom();
         UUID id = service.create(kind, filename, owner);
         mine.add(id);
         try {
@@ -69,6 +73,17 @@ public class TaskRunner {
             finish(id, TaskStatus.FAILED, STOPPED, work);
         }
         return id;
+    }
+
+    /**
+     * Refuses (503) a new task when this replica already has {@code concurrency + max-queued} unfinished ones:
+     * queued work holds disk (uploads) and would only wait longer.
+     */
+    public void ensureRoom() {
+        if (mine.size() >= config.tasks().concurrency() + config.tasks().maxQueued()) {
+            throw new BusyException("this instance has " + mine.size() + " imports or bulk deletes unfinished;"
+                    + " try again once some have ended");
+        }
     }
 
     private void run(UUID id, TaskWork work) {
@@ -81,9 +96,11 @@ public class TaskRunner {
                 return;
             }
             long total = work.count();
-            service.announce(id, total);
+            if (!service.announce(id, total)) {
+                finish(id, null, null, work); // ended meanwhile (cancelled, or the service is stopping)
+                return;
+            }
             TaskProgress progress = new TaskProgress(id, service, () -> stopping, config.imports().errorSamples());
-            progress.checkpoint();
             work.run(progress);
             finish(id, TaskStatus.COMPLETED, null, work);
         } catch (TaskInterruptedException e) {
@@ -136,7 +153,7 @@ public class TaskRunner {
         stopping = true;
         pool.shutdown();
         try {
-            if (!pool.awaitTermination(config.delivery().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!pool.awaitTermination(config.tasks().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("tasks still running at shutdown; they will be ended by another replica");
             }
         } catch (InterruptedException e) {

@@ -59,8 +59,9 @@ public class TaskService {
             throw new ConflictException("status", "the task has already ended (" + task.getStatus().wireName() + ")");
         }
         repository.requestCancel(id);
-        if (task.getStatus() == TaskStatus.QUEUED) {
-            end(id, TaskStatus.CANCELLED, CANCELLED_MESSAGE);
+        // a queued task ends here, unless its runner has just started it: then the runner stops at its next step
+        if (task.getStatus() == TaskStatus.QUEUED && repository.finishQueued(id, TaskStatus.CANCELLED, CANCELLED_MESSAGE)) {
+            announceEnd(id, TaskStatus.CANCELLED, CANCELLED_MESSAGE);
         }
         repository.getEntityManager().clear();
         return toResponse(find(kind, id));
@@ -80,10 +81,15 @@ public class TaskService {
         return repository.start(id);
     }
 
-    /** The input was counted: the task is announced ({@code import.started}). */
+    /**
+     * The input was counted: the task is announced ({@code import.started}); false when it has ended meanwhile
+     * (then nothing is announced).
+     */
     @Transactional
-    void announce(UUID id, long totalRows) {
-        repository.counted(id, totalRows);
+    boolean announce(UUID id, long totalRows) {
+        if (!repository.counted(id, totalRows)) {
+            return false;
+        }
         BackgroundTask task = repository.findById(id);
         TaskKind kind = task.getKind();
         if (kind.startedEvent() != null) {
@@ -93,10 +99,12 @@ public class TaskService {
             data.put("total_rows", totalRows);
             outbox.record(kind.startedEvent(), id.toString(), data);
         }
+        return true;
     }
 
+    /** See {@link TaskRepository#advance}: null when the task has ended, and the step must roll back. */
     @Transactional(Transactional.TxType.MANDATORY)
-    boolean advance(UUID id, ProgressStep step, List<RowError> samples) {
+    Boolean advance(UUID id, ProgressStep step, List<RowError> samples) {
         try {
             return repository.advance(id, step, mapper.writeValueAsString(samples));
         } catch (JsonProcessingException e) {
@@ -110,6 +118,12 @@ public class TaskService {
         if (!repository.finish(id, status, error)) {
             return false;
         }
+        announceEnd(id, status, error);
+        return true;
+    }
+
+    /** The final event of a task that has just ended ({@code import.completed} or {@code import.failed}). */
+    private void announceEnd(UUID id, TaskStatus status, String error) {
         BackgroundTask task = repository.findById(id);
         repository.getEntityManager().refresh(task);
         TaskKind kind = task.getKind();
@@ -124,7 +138,6 @@ public class TaskService {
             data.put("error", error);
             outbox.record(kind.failedEvent(), id.toString(), data);
         }
-        return true;
     }
 
     @Transactional

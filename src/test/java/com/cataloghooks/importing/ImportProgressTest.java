@@ -1,6 +1,7 @@
 package com.cataloghooks.importing;
 
 import com.cataloghooks.testsupport.InfraTestResource;
+import com.cataloghooks.testsupport.RowLock;
 import com.cataloghooks.testsupport.SseClient;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -11,7 +12,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -92,7 +92,8 @@ class ImportProgressTest {
     }
 
     @Test
-    void aQueuedImportIsCancelledAtOnceAndAnEndedStreamSendsOnlyTheFinalEvent() throws Exception {
+    void aQueuedImportIsCancelledAtOnceAndAFullQueueRefusesMoreAndAnEndedStreamSendsOnlyTheFinalEvent()
+            throws Exception {
         String p = "QUE-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         String first = p + "lock1";
         String second = p + "lock2";
@@ -112,6 +113,10 @@ class ImportProgressTest {
                             && "running".equals(given().get("/api/v1/products/imports/" + b).jsonPath().getString("status")));
             queued = upload(rows(p + "c", 2, -1, null), "c.csv");
             assertEquals("queued", given().get("/api/v1/products/imports/" + queued).jsonPath().getString("status"));
+            // the test profile lets one task wait per instance: the next one is refused, and nothing is stored
+            given().contentType("text/csv; charset=UTF-8").body(rows(p + "d", 2, -1, null))
+                    .when().post("/api/v1/products/imports")
+                    .then().statusCode(503).contentType("application/problem+json");
 
             given().when().delete("/api/v1/products/imports/" + queued).then().statusCode(202)
                     .body("status", equalTo("cancelled"));
@@ -149,15 +154,7 @@ class ImportProgressTest {
         return csv.toString();
     }
 
-    /** Opens a transaction holding the product's row lock until it is rolled back or closed. */
     private Connection lockProduct(String sku) throws Exception {
-        Connection connection = dataSource.getConnection();
-        connection.setAutoCommit(false);
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT id FROM products WHERE lower(sku) = lower(?) FOR UPDATE")) {
-            statement.setString(1, sku);
-            statement.executeQuery().close();
-        }
-        return connection;
+        return RowLock.hold(dataSource.getConnection(), sku);
     }
 }

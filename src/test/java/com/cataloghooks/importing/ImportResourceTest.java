@@ -235,6 +235,10 @@ class ImportResourceTest {
         given().multiPart("file", "picture.png", new byte[] {1, 2, 3}, "image/png")
                 .when().post("/api/v1/products/imports")
                 .then().statusCode(415).contentType("application/problem+json").body("errors.field", hasItem("file"));
+        given().multiPart("file", "latin1.csv", "sku,name\nA,B\n".getBytes(StandardCharsets.ISO_8859_1),
+                        "text/csv; charset=ISO-8859-1")
+                .when().post("/api/v1/products/imports")
+                .then().statusCode(415).contentType("application/problem+json").body("errors.field", hasItem("file"));
     }
 
     @Test

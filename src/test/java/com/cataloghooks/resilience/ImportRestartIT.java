@@ -1,5 +1,6 @@
 package com.cataloghooks.resilience;
 
+import com.cataloghooks.testsupport.RowLock;
 import com.cataloghooks.testsupport.ServiceProcess;
 import com.cataloghooks.testsupport.TestInfrastructure;
 import io.restassured.RestAssured;
@@ -97,14 +98,7 @@ class ImportRestartIT {
     }
 
     private static Connection lock(String sku) throws Exception {
-        Connection connection = DriverManager.getConnection(infra.jdbcUrl(), infra.username(), infra.password());
-        connection.setAutoCommit(false);
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT id FROM products WHERE lower(sku) = lower(?) FOR UPDATE")) {
-            statement.setString(1, sku);
-            statement.executeQuery().close();
-        }
-        return connection;
+        return RowLock.hold(DriverManager.getConnection(infra.jdbcUrl(), infra.username(), infra.password()), sku);
     }
 
     private static String taskStatus(String id) throws Exception {

@@ -2,6 +2,7 @@ package com.cataloghooks.common.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Min;
 
 import io.quarkus.runtime.configuration.MemorySize;
 
@@ -97,7 +98,17 @@ public interface CatalogConfig {
     interface Tasks {
         /** Tasks that run at once in this replica; more wait as {@code queued}. */
         @WithDefault("2")
+        @Min(1)
         int concurrency();
+
+        /** Tasks that may wait as {@code queued} in this replica; beyond, a new import or bulk delete gets 503. */
+        @WithDefault("8")
+        @Min(0)
+        int maxQueued();
+
+        /** On shutdown, how long a running task's current step may take before the task is ended as failed. */
+        @WithDefault("5s")
+        Duration shutdownGrace();
 
         /** How often a replica confirms, in the database, that its unfinished tasks are still alive. */
         @WithDefault("5s")
@@ -116,6 +127,7 @@ public interface CatalogConfig {
 
         /** Products deleted per transaction by a bulk delete. */
         @WithDefault("1000")
+        @Min(1)
         int deleteBatchSize();
     }
 
@@ -130,12 +142,14 @@ public interface CatalogConfig {
          */
         Optional<String> directory();
 
-        /** Rows written per transaction; progress advances by this much. */
+        /** Rows written per transaction (fewer when they are long); progress advances by this much. */
         @WithDefault("5000")
+        @Min(1)
         int batchSize();
 
         /** Row errors kept on a task with their row, column and message (all are counted). */
         @WithDefault("100")
+        @Min(0)
         int errorSamples();
     }
 }
