@@ -100,6 +100,22 @@ public class ImportService {
         int size() {
             return rows.size() + errors.size();
         }
+
+        /** The batch in {@code lanes} parts: a SKU always lands in the same part; row errors go with the first. */
+        List<Batch> split(int lanes) {
+            if (lanes == 1) {
+                return List.of(this);
+            }
+            List<Batch> parts = new ArrayList<>(lanes);
+            for (int i = 0; i < lanes; i++) {
+                parts.add(new Batch(rows.size() / lanes + 1));
+            }
+            for (ProductRow row : rows) {
+                parts.get(Math.floorMod(row.skuKey().hashCode(), lanes)).rows.add(row);
+            }
+            parts.get(0).errors.addAll(errors);
+            return parts;
+        }
     }
 
     private final class CsvImport implements TaskWork {
@@ -123,11 +139,13 @@ public class ImportService {
 
         /**
          * Reads and checks the next batch while the previous one is being written: parsing and the database work
-         * side by side, with at most one batch in flight.
+         * side by side. A batch is written through {@code catalog.imports.writers} connections at once, split by
+         * SKU, so that the database works on several cores; at most one batch is in flight.
          */
         @Override
         public void run(TaskProgress progress) throws Exception {
             int batchSize = config.imports().batchSize();
+            int lanes = config.imports().writers();
             CompletableFuture<Void> writing = CompletableFuture.completedFuture(null);
             try (CsvProductReader reader = CsvProductReader.open(file)) {
                 Batch batch = new Batch(batchSize);
@@ -136,18 +154,26 @@ public class ImportService {
                     batch.add(ImportRowRules.check(record));
                     if (batch.size() == batchSize || batch.chars >= BATCH_CHARS) {
                         finish(writing);
-                        Batch full = batch;
-                        writing = CompletableFuture.runAsync(() -> write(full, progress), writers);
+                        writing = write(batch.split(lanes), progress);
                         batch = new Batch(batchSize);
                     }
                 }
                 finish(writing);
                 if (batch.size() > 0) {
-                    write(batch, progress);
+                    writing = write(batch.split(lanes), progress);
+                    finish(writing);
                 }
             } finally {
                 writing.handle((done, failure) -> null).join();
             }
+        }
+
+        /** Writes the parts of a batch side by side; done when all are (failed if one failed). */
+        private CompletableFuture<Void> write(List<Batch> parts, TaskProgress progress) {
+            return CompletableFuture.allOf(parts.stream()
+                    .filter(part -> part.size() > 0)
+                    .map(part -> CompletableFuture.runAsync(() -> write(part, progress), writers))
+                    .toArray(CompletableFuture[]::new));
         }
 
         /** Writes one batch, unless the task must stop first (a batch that has begun completes). */

@@ -111,26 +111,16 @@ public class ProductBulkWriter {
     /**
      * One row per SKU: the last row's values under the first row's spelling, ordered by SKU so that concurrent
      * bulk writes lock rows in the same order (no deadlock between two imports sharing SKUs). SKUs are compared
-     * with ASCII letters folded only, never more than PostgreSQL's {@code lower()} folds (in any locale but a
-     * Turkish one): SKUs that only the database sees as equal are left to {@link #UPSERT_REPEATING}.
+     * by {@link ProductRow#skuKey()}: SKUs that only the database sees as equal are left to
+     * {@link #UPSERT_REPEATING}.
      */
     private static List<ProductRow> lastPerSku(List<ProductRow> rows) {
         Map<String, ProductRow> bySku = new TreeMap<>();
         for (ProductRow row : rows) {
-            bySku.merge(asciiLowerCase(row.sku()), row,
+            bySku.merge(row.skuKey(), row,
                     (first, last) -> new ProductRow(first.sku(), last.name(), last.description(), last.active()));
         }
         return new ArrayList<>(bySku.values());
-    }
-
-    private static String asciiLowerCase(String text) {
-        char[] chars = text.toCharArray();
-        for (int i = 0; i < chars.length; i++) {
-            if (chars[i] >= 'A' && chars[i] <= 'Z') {
-                chars[i] = (char) (chars[i] + ('a' - 'A'));
-            }
-        }
-        return new String(chars);
     }
 
     private static long execute(Connection connection, String sql, List<ProductRow> rows) throws SQLException {

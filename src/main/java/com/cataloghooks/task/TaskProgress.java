@@ -35,17 +35,21 @@ public final class TaskProgress {
      * back) when the task has ended meanwhile: a task that is no longer running writes nothing more.
      */
     public void record(ProgressStep step) {
-        List<RowError> samples = step.samples();
-        int room = Math.max(0, sampleLimit - samplesKept);
-        if (samples.size() > room) {
-            samples = samples.subList(0, room);
-        }
-        Boolean cancel = service.advance(taskId, step, samples);
+        Boolean cancel = service.advance(taskId, step, keep(step.samples()));
         if (cancel == null) {
             throw new TaskInterruptedException(false);
         }
-        cancelRequested |= cancel;
-        samplesKept += samples.size();
+        if (cancel) {
+            cancelRequested = true;
+        }
+    }
+
+    /** The samples that still fit; steps may be recorded from several threads at once. */
+    private synchronized List<RowError> keep(List<RowError> samples) {
+        int room = Math.max(0, sampleLimit - samplesKept);
+        List<RowError> kept = samples.size() > room ? samples.subList(0, room) : samples;
+        samplesKept += kept.size();
+        return kept;
     }
 
     /**

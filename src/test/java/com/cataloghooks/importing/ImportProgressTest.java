@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Live progress and cancel, made deterministic without sleeps: the test holds a row lock on a product that the
  * import's second batch must update, so the import is known to be mid-way (first batch committed, second
- * waiting) for as long as the test wants. Batches are 1,000 rows in the test profile.
+ * waiting) for as long as the test wants. Batches are 1,000 rows in the test profile, each written through two
+ * connections (split by SKU), so part of batch 2 may commit while the part with the locked product waits.
  */
 @QuarkusTest
 @QuarkusTestResource(InfraTestResource.class)
@@ -54,8 +55,9 @@ class ImportProgressTest {
         try (Connection lock = lockProduct(blocker)) {
             taskId = upload(csv, "progress.csv");
             String status = "/api/v1/products/imports/" + taskId;
+            // batch 1 is in; batch 2 is written through two connections, and the one holding the blocker waits
             await().atMost(Duration.ofSeconds(30)).until(() -> given().get(status).jsonPath(),
-                    t -> t.getLong("processed_rows") == BATCH);
+                    t -> t.getLong("processed_rows") >= BATCH);
 
             try (SseClient stream = SseClient.open(status + "/events")) {
                 // several progress events while the import cannot move: they come on a clock, not on changes
@@ -65,7 +67,8 @@ class ImportProgressTest {
                 JsonPath running = JsonPath.from(progress.data());
                 assertEquals("running", running.getString("status"));
                 assertEquals(3 * BATCH, running.getLong("total_rows"));
-                assertEquals(BATCH, running.getLong("processed_rows"));
+                long processed = running.getLong("processed_rows");
+                assertTrue(processed >= BATCH && processed < 2 * BATCH, "processed " + processed);
 
                 given().when().delete(status).then().statusCode(202)
                         .body("cancel_requested", equalTo(true)).body("status", equalTo("running"));

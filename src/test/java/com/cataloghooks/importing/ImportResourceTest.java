@@ -100,6 +100,27 @@ class ImportResourceTest {
     }
 
     @Test
+    void theLastRowWinsAcrossBatchesAndWriters() {
+        // batches of 1,000 rows in the test profile, each written through two connections split by SKU
+        String p = prefix();
+        StringBuilder csv = new StringBuilder("sku,name\n");
+        for (int i = 0; i < 3000; i++) {
+            boolean repeat = i == 10 || i == 1500 || i == 2999;
+            csv.append(repeat ? (i == 1500 ? p.toLowerCase() + "again" : p + "AGAIN") : p + i)
+                    .append(",Row ").append(i).append('\n');
+        }
+        JsonPath task = awaitImport(upload(csv.toString(), "batches.csv"));
+
+        assertEquals("completed", task.getString("status"));
+        assertEquals(3000, task.getLong("processed_rows"));
+        assertEquals(2998, task.getLong("created"));
+        assertEquals(2, task.getLong("updated"));
+        Map<String, Object> again = product(p + "again");
+        assertEquals("Row 2999", again.get("name"));
+        assertEquals(p + "AGAIN", again.get("sku"), "the spelling of the row that created it");
+    }
+
+    @Test
     void reimportingCountsEveryKnownSkuAsUpdatedButRewritesOnlyChangedProducts() {
         String p = prefix();
         String csv = "sku,name,active\n" + p + "same,Same,true\n" + p + "changed,Before,true\n";

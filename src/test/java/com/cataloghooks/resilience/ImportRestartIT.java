@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The packaged service stopped in the middle of an import (held there by a row lock the test owns): the task ends
- * as failed with a clear error, never stays "running", and exactly its committed batches are in the catalog.
+ * as failed with a clear error, never stays "running", and the catalog holds exactly the rows its counters say.
  */
 class ImportRestartIT {
 
@@ -74,8 +74,9 @@ class ImportRestartIT {
                 status = api(first).contentType("text/csv; charset=UTF-8").body(csv.toString())
                         .post("/api/v1/products/imports?filename=restart.csv")
                         .then().statusCode(202).extract().path("status_url");
+                // batch 1 is in; the part of batch 2 with the blocker waits (the other part may commit)
                 await().atMost(Duration.ofSeconds(30)).until(() -> api(first).get(status).jsonPath(),
-                        t -> t.getLong("processed_rows") == BATCH && "running".equals(t.getString("status")));
+                        t -> t.getLong("processed_rows") >= BATCH && "running".equals(t.getString("status")));
                 halt.applyAsInt(first);
                 lock.rollback();
             }
@@ -87,8 +88,10 @@ class ImportRestartIT {
             JsonPath task = await().atMost(Duration.ofSeconds(30)).until(() -> api(second).get(status).jsonPath(),
                     t -> !"running".equals(t.getString("status")));
             assertEquals("failed", task.getString("status"));
-            assertEquals(BATCH, task.getLong("processed_rows"));
-            assertEquals(BATCH, countProducts(p) - 1, "exactly the committed batch (plus the blocker) is there");
+            long processed = task.getLong("processed_rows");
+            assertTrue(processed >= BATCH && processed < 2 * BATCH, "processed " + processed);
+            assertEquals(processed, task.getLong("created"), "the blocker's update never committed");
+            assertEquals(processed, countProducts(p) - 1, "exactly the committed rows (and the blocker) are there");
             return task;
         }
     }

@@ -147,6 +147,14 @@ public interface CatalogConfig {
         @Min(1)
         int batchSize();
 
+        /**
+         * Database connections one import writes through at once. Each SKU always goes through the same one, in
+         * file order, so the last row for a SKU still wins.
+         */
+        @WithDefault("2")
+        @Min(1)
+        int writers();
+
         /** Row errors kept on a task with their row, column and message (all are counted). */
         @WithDefault("100")
         @Min(0)
