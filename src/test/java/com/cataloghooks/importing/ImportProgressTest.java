@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Live progress and cancel, made deterministic without sleeps: the test holds a row lock on a product that the
  * import's second batch must update, so the import is known to be mid-way (first batch committed, second
  * waiting) for as long as the test wants. Batches are 1,000 rows in the test profile, each written through two
- * connections (split by SKU), so part of batch 2 may commit while the part with the locked product waits.
+ * connections split by SKU ({@code catalog.imports.writers=2} there), so part of batch 2 may commit while the
+ * part with the locked product waits.
  */
 @QuarkusTest
 @QuarkusTestResource(InfraTestResource.class)

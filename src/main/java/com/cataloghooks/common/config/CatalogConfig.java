@@ -148,10 +148,11 @@ public interface CatalogConfig {
         int batchSize();
 
         /**
-         * Database connections one import writes through at once. Each SKU always goes through the same one, in
-         * file order, so the last row for a SKU still wins.
+         * Database connections one import writes a batch through at once. Each SKU always goes through the same
+         * one, in file order, so the last row for a SKU still wins. More than one pays where the database has
+         * cores to spare (not when it shares two cores with the service, as in the benchmark).
          */
-        @WithDefault("2")
+        @WithDefault("1")
         @Min(1)
         int writers();
 
