@@ -15,9 +15,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -96,11 +94,8 @@ public class ProductBulkDelete {
             List<OutboxWriter.Change> changes = new ArrayList<>(picked.size());
             for (Object[] row : picked) {
                 if (row[1] != null) {
-                    Map<String, Object> data = new LinkedHashMap<>();
-                    data.put("id", row[0].toString());
-                    data.put("sku", row[1]);
-                    data.put("name", row[2]);
-                    changes.add(new OutboxWriter.Change(row[0].toString(), data));
+                    changes.add(new OutboxWriter.Change(row[0].toString(),
+                            ProductEvents.deletedData((UUID) row[0], (String) row[1], (String) row[2])));
                 }
             }
             if (triggerWebhooks) {

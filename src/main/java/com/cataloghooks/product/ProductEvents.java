@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 /** The {@code product.*} events, with exactly the data fields the seed's event table lists. */
 @ApplicationScoped
@@ -39,10 +40,15 @@ class ProductEvents {
     }
 
     void deleted(Product p) {
+        outbox.record(EventType.PRODUCT_DELETED, p.getId().toString(), deletedData(p.getId(), p.getSku(), p.getName()));
+    }
+
+    /** The data of {@code product.deleted}, for one product or for each of a bulk delete. */
+    static Map<String, Object> deletedData(UUID id, String sku, String name) {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("id", p.getId().toString());
-        data.put("sku", p.getSku());
-        data.put("name", p.getName());
-        outbox.record(EventType.PRODUCT_DELETED, p.getId().toString(), data);
+        data.put("id", id.toString());
+        data.put("sku", sku);
+        data.put("name", name);
+        return data;
     }
 }

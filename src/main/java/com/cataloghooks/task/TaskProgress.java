@@ -26,10 +26,6 @@ public final class TaskProgress {
         this.sampleLimit = sampleLimit;
     }
 
-    public UUID taskId() {
-        return taskId;
-    }
-
     /**
      * Records a step; must run inside the transaction that does the step's writes. Throws (so that the step rolls
      * back) when the task has ended meanwhile: a task that is no longer running writes nothing more.

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import static com.cataloghooks.testsupport.Json.fieldNames;
 import static com.cataloghooks.testsupport.Json.obj;
 import static com.cataloghooks.testsupport.Signatures.expectedBodySignature;
 import static com.cataloghooks.testsupport.Signatures.expectedStandardSignature;
@@ -294,11 +295,5 @@ class DeliveryEndToEndTest extends ReceiverTest {
         awaitRequests(slow, 1);
         await().atMost(PATIENCE).until(() -> api.get(fastId).getInt("success_count") == 1);
         assertTrue(api.logs(slowId).isEmpty(), "the slow delivery is still waiting for its answer");
-    }
-
-    private static Set<String> fieldNames(JsonNode node) {
-        Set<String> names = new java.util.HashSet<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 }

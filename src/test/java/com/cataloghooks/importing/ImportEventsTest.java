@@ -11,15 +11,14 @@ import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 
 import static com.cataloghooks.testsupport.ImportApi.awaitImport;
 import static com.cataloghooks.testsupport.ImportApi.upload;
+import static com.cataloghooks.testsupport.Json.fieldNames;
 import static com.cataloghooks.testsupport.Json.obj;
 import static com.cataloghooks.testsupport.WebhookApi.createProduct;
 import static io.restassured.RestAssured.given;
@@ -51,12 +50,12 @@ class ImportEventsTest extends ReceiverTest {
         assertEquals("completed", awaitImport(taskId).getString("status"));
 
         JsonNode started = awaitEvent(hook, "import.started", taskId);
-        assertEquals(Set.of("task_id", "filename", "total_rows"), fields(started.get("data")));
+        assertEquals(Set.of("task_id", "filename", "total_rows"), fieldNames(started.get("data")));
         assertEquals("events.csv", started.at("/data/filename").asText());
         assertEquals(4, started.at("/data/total_rows").asLong());
 
         JsonNode completed = awaitEvent(hook, "import.completed", taskId);
-        assertEquals(Set.of("task_id", "created", "updated", "errors"), fields(completed.get("data")));
+        assertEquals(Set.of("task_id", "created", "updated", "errors"), fieldNames(completed.get("data")));
         assertEquals(2, completed.at("/data/created").asLong());
         assertEquals(1, completed.at("/data/updated").asLong());
         assertEquals(1, completed.at("/data/errors").asLong());
@@ -82,7 +81,7 @@ class ImportEventsTest extends ReceiverTest {
         String error = awaitImport(taskId).getString("error");
 
         JsonNode failed = awaitEvent(hook, "import.failed", taskId);
-        assertEquals(Set.of("task_id", "error"), fields(failed.get("data")));
+        assertEquals(Set.of("task_id", "error"), fieldNames(failed.get("data")));
         assertEquals(error, failed.at("/data/error").asText());
         assertTrue(error.contains("sku"));
         assertTrue(events(hook).stream().noneMatch(e -> e.get("event").asText().equals("import.started")
@@ -101,13 +100,5 @@ class ImportEventsTest extends ReceiverTest {
             events.add(JSON.readTree(request.body()));
         }
         return events;
-    }
-
-    private static Set<String> fields(JsonNode node) {
-        Set<String> names = new TreeSet<>();
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            names.add(it.next());
-        }
-        return names;
     }
 }

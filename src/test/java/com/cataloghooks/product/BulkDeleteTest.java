@@ -19,8 +19,10 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import static com.cataloghooks.testsupport.ImportApi.awaitEnd;
+import static com.cataloghooks.testsupport.Json.fieldNames;
 import static com.cataloghooks.testsupport.ImportApi.awaitImport;
 import static com.cataloghooks.testsupport.ImportApi.upload;
+import static com.cataloghooks.testsupport.Json.fieldNames;
 import static com.cataloghooks.testsupport.WebhookApi.createProduct;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -141,11 +143,5 @@ class BulkDeleteTest extends ReceiverTest {
             }
         }
         return events;
-    }
-
-    private static Set<String> fieldNames(JsonNode node) {
-        Set<String> names = new java.util.TreeSet<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 }
