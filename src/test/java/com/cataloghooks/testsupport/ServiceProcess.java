@@ -10,28 +10,34 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) as a process of its own, configured only by
- * environment variables as a deployer would, so tests can stop it (SIGTERM) or kill it (SIGKILL) and start it
- * again on the same port.
+ * The packaged service as a process of its own, configured only by environment variables as a deployer would, so
+ * tests can stop it (SIGTERM) or kill it (SIGKILL) and start it again on the same port.
+ *
+ * <p>Which package runs is {@link PackagedArtifact#selected()}: the JVM fast-jar by default, the native executable
+ * with {@code -Dnative} (see {@code scripts/native-check}). Every integration test runs unchanged on either.
  */
 public final class ServiceProcess implements AutoCloseable {
 
-    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    /** Heap bound for both packages, so that their memory is compared under the same limit. */
+    public static final String MAX_HEAP = "-Xmx256m";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    /** Short: a native executable is ready in a fraction of a second, and time-to-ready is measured with this. */
+    private static final Duration READY_POLL = Duration.ofMillis(10);
 
+    private final PackagedArtifact artifact;
     private final Map<String, String> env;
     private final int port;
     private final Path log;
     private Process process;
+    private Duration lastStartup;
 
-    private ServiceProcess(Map<String, String> env, int port, Path log) {
+    private ServiceProcess(PackagedArtifact artifact, Map<String, String> env, int port, Path log) {
+        this.artifact = artifact;
         this.env = env;
         this.port = port;
         this.log = log;
@@ -39,9 +45,12 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** A service on a free port against the shared test infrastructure; {@code extraEnv} adds or overrides. */
     public static ServiceProcess of(TestInfrastructure infra, Map<String, String> extraEnv) {
-        if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: run the integration tests with `./mvnw verify`");
-        }
+        return of(PackagedArtifact.selected(), infra, extraEnv);
+    }
+
+    /** Like {@link #of(TestInfrastructure, Map)}, for the given package whatever the selection. */
+    public static ServiceProcess of(PackagedArtifact artifact, TestInfrastructure infra, Map<String, String> extraEnv) {
+        artifact.requirePresent();
         int port = freePort();
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
@@ -52,7 +61,7 @@ public final class ServiceProcess implements AutoCloseable {
         env.putAll(extraEnv);
         try {
             Path log = Files.createTempFile(Path.of("target"), "service-" + port + "-", ".log");
-            return new ServiceProcess(env, port, log);
+            return new ServiceProcess(artifact, env, port, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -73,19 +82,37 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private ServiceProcess start(String healthPath) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", JAR.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(artifact.command(MAX_HEAP))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
+        long started = System.nanoTime();
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + JAR, e);
+            throw new UncheckedIOException("cannot start " + artifact, e);
         }
         await(healthPath);
+        lastStartup = Duration.ofNanos(System.nanoTime() - started);
         return this;
+    }
+
+    /** The package this process runs. */
+    public PackagedArtifact artifact() {
+        return artifact;
+    }
+
+    /** From process start to the health check answering 200, for the last {@code start}. */
+    public synchronized Duration lastStartup() {
+        return lastStartup;
+    }
+
+    /** The operating system's process id of the running service. */
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException("not started");
+        }
+        return process.pid();
     }
 
     /** SIGTERM, as Kubernetes stops a pod; waits for the process to exit. */
@@ -151,7 +178,7 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
             try {
-                Thread.sleep(200); // polling a process we do not control, bounded by the deadline
+                Thread.sleep(READY_POLL.toMillis()); // polling a process we do not control, bounded by the deadline
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);

@@ -1,0 +1,284 @@
+package com.cataloghooks.bench;
+
+import com.cataloghooks.testsupport.PackagedArtifact;
+import com.cataloghooks.testsupport.ServiceProcess;
+import com.cataloghooks.testsupport.TestInfrastructure;
+import com.cataloghooks.testsupport.TestReceiver;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The JVM fast-jar and the native executable side by side, in one run, on one PostgreSQL, Kafka broker and receiver:
+ * time from process start to {@code /q/health/ready} = UP (median of several starts), RSS when ready, and a delivery
+ * run ({@code --webhooks} webhooks on product.created, {@code --products} products written {@code --concurrency} at
+ * a time) with its deliveries/s and the RSS after it. The ceiling of the same run is the receiver itself: POSTs
+ * sent to it straight from this program, as many as the deliveries, at the service's per-webhook concurrency.
+ *
+ * <p>A plain program, not a test: {@code scripts/native-check} builds both packages and runs it with the test
+ * classpath. Options ({@code --name=value}): {@code --products} 1000, {@code --webhooks} 10, {@code --concurrency}
+ * 16, {@code --starts} 3, {@code --output} target/package-benchmark.md. Exits 1 when a run fails (an event not
+ * delivered within the deadline, a write refused); a missed goal is reported, not a failure.
+ */
+public final class PackageBenchmark {
+
+    private static final Duration DELIVERY_DEADLINE = Duration.ofMinutes(10);
+    private static final Pattern STATUS_LINE = Pattern.compile("^(VmRSS|VmHWM):\\s+(\\d+) kB", Pattern.MULTILINE);
+    private static final String SKU_PREFIX = "PKGBENCH-";
+    /** Matches catalog.delivery.max-in-flight-per-webhook's default: the ceiling uses the same parallelism. */
+    private static final int PER_WEBHOOK_CONCURRENCY = 8;
+
+    private final int products;
+    private final int webhooks;
+    private final int concurrency;
+    private final int starts;
+    private final Path output;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** What one package showed. */
+    private record Figures(Duration startupMedian, List<Duration> startups, long rssReadyKb, long rssAfterKb,
+                           long hwmKb, int deliveries, Duration deliveryWall) {
+
+        double deliveriesPerSecond() {
+            return deliveries / (deliveryWall.toNanos() / 1e9);
+        }
+    }
+
+    private PackageBenchmark(Map<String, String> options) {
+        this.products = Integer.parseInt(options.getOrDefault("products", "1000"));
+        this.webhooks = Integer.parseInt(options.getOrDefault("webhooks", "10"));
+        this.concurrency = Integer.parseInt(options.getOrDefault("concurrency", "16"));
+        this.starts = Integer.parseInt(options.getOrDefault("starts", "3"));
+        this.output = Path.of(options.getOrDefault("output", "target/package-benchmark.md"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new java.util.HashMap<>();
+        for (String arg : args) {
+            String[] kv = arg.replaceFirst("^--", "").split("=", 2);
+            options.put(kv[0], kv.length > 1 ? kv[1] : "true");
+        }
+        int status;
+        try {
+            status = new PackageBenchmark(options).run();
+        } catch (Exception | AssertionError e) {
+            e.printStackTrace();
+            status = 1;
+        }
+        // the shared test servers stop with this JVM (their shutdown hooks)
+        System.exit(status);
+    }
+
+    private int run() throws Exception {
+        TestInfrastructure infra = TestInfrastructure.get();
+        Map<PackagedArtifact, Figures> figures = new EnumMap<>(PackagedArtifact.class);
+        double ceiling;
+        try (TestReceiver receiver = TestReceiver.start()) {
+            ceiling = receiverCeiling(receiver);
+            receiver.reset();
+            for (PackagedArtifact artifact : PackagedArtifact.values()) {
+                System.out.println("package-benchmark: " + artifact);
+                figures.put(artifact, measure(artifact, infra, receiver));
+                receiver.reset();
+            }
+        }
+        String report = report(figures, ceiling);
+        System.out.println(report);
+        Files.createDirectories(output.toAbsolutePath().getParent());
+        Files.writeString(output, report);
+        return 0;
+    }
+
+    /** POSTs of a delivery's size straight to the receiver: what the receiver and loopback allow on this machine. */
+    private double receiverCeiling(TestReceiver receiver) throws Exception {
+        int total = products * webhooks;
+        String body = "{\"event\":\"product.created\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"data\":{\"id\":\""
+                + UUID.randomUUID() + "\",\"sku\":\"SKU\",\"name\":\"name\",\"description\":null,\"active\":true}}";
+        long started = System.nanoTime();
+        runConcurrently(webhooks * PER_WEBHOOK_CONCURRENCY, total, i -> {
+            HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(receiver.url("/ceiling/" + (i % webhooks))))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+            require(answer.statusCode() == 200, "receiver answered " + answer.statusCode());
+        });
+        return total / ((System.nanoTime() - started) / 1e9);
+    }
+
+    private Figures measure(PackagedArtifact artifact, TestInfrastructure infra, TestReceiver receiver) throws Exception {
+        List<Duration> startups = new ArrayList<>();
+        for (int i = 1; i < starts; i++) {
+            try (ServiceProcess service = ServiceProcess.of(artifact, infra, Map.of()).start()) {
+                startups.add(service.lastStartup());
+            }
+        }
+        try (ServiceProcess service = ServiceProcess.of(artifact, infra, Map.of()).start()) {
+            startups.add(service.lastStartup());
+            long rssReady = memory(service.pid()).get("VmRSS");
+
+            String base = service.baseUrl();
+            String run = artifact.name().toLowerCase(Locale.ROOT) + "-" + UUID.randomUUID().toString().substring(0, 8);
+            List<String> paths = new ArrayList<>();
+            List<String> webhookIds = new ArrayList<>();
+            for (int i = 0; i < webhooks; i++) {
+                String path = "/bench/" + run + "/" + i;
+                paths.add(path);
+                webhookIds.add(createWebhook(base, receiver.url(path)));
+            }
+            long started = System.nanoTime();
+            runConcurrently(concurrency, products, i -> {
+                HttpResponse<String> answer = post(base + "/api/v1/products",
+                        "{\"sku\":\"" + SKU_PREFIX + run + "-" + i + "\",\"name\":\"Benchmark product " + i + "\"}");
+                require(answer.statusCode() == 201, "product write answered " + answer.statusCode() + ": " + answer.body());
+            });
+            int expected = products * webhooks;
+            long deadline = System.nanoTime() + DELIVERY_DEADLINE.toNanos();
+            int delivered;
+            while ((delivered = delivered(receiver, paths)) < expected) {
+                require(System.nanoTime() < deadline, artifact + ": only " + delivered + " of " + expected
+                        + " deliveries within " + DELIVERY_DEADLINE.toMinutes() + " min; see " + service.log());
+                Thread.sleep(100); // polling the receiver's tally, seldom enough to leave the CPU to the service
+            }
+            Duration wall = Duration.ofNanos(System.nanoTime() - started);
+            Map<String, Long> after = memory(service.pid());
+            for (String id : webhookIds) {
+                http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/webhooks/" + id)).DELETE().build(),
+                        HttpResponse.BodyHandlers.discarding());
+            }
+            List<Duration> sorted = new ArrayList<>(startups);
+            Collections.sort(sorted);
+            return new Figures(sorted.get(sorted.size() / 2), startups, rssReady, after.get("VmRSS"), after.get("VmHWM"),
+                    delivered, wall);
+        }
+    }
+
+    private String createWebhook(String base, String url) throws Exception {
+        HttpResponse<String> answer = post(base + "/api/v1/webhooks",
+                "{\"url\":\"" + url + "\",\"events\":[\"product.created\"]}");
+        require(answer.statusCode() == 201, "webhook create answered " + answer.statusCode() + ": " + answer.body());
+        Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"").matcher(answer.body());
+        require(id.find(), "no id in " + answer.body());
+        return id.group(1);
+    }
+
+    private HttpResponse<String> post(String url, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Distinct events per webhook path: a retried delivery counts once. */
+    private static int delivered(TestReceiver receiver, List<String> paths) {
+        int total = 0;
+        for (String path : paths) {
+            total += (int) receiver.requests(path).stream().map(r -> r.header("webhook-id")).distinct().count();
+        }
+        return total;
+    }
+
+    private static Map<String, Long> memory(long pid) throws IOException {
+        String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
+        Map<String, Long> kb = new java.util.HashMap<>();
+        Matcher m = STATUS_LINE.matcher(status);
+        while (m.find()) {
+            kb.put(m.group(1), Long.parseLong(m.group(2)));
+        }
+        require(kb.containsKey("VmRSS") && kb.containsKey("VmHWM"), "no VmRSS/VmHWM in /proc/" + pid + "/status");
+        return kb;
+    }
+
+    private interface Task {
+        void run(int index) throws Exception;
+    }
+
+    /** Runs {@code task} for indexes 0..total-1 on {@code threads} threads; rethrows the first failure. */
+    private static void runConcurrently(int threads, int total, Task task) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                workers.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+                        task.run(i);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalStateException(message);
+        }
+    }
+
+    private String report(Map<PackagedArtifact, Figures> figures, double ceiling) {
+        Figures jvm = figures.get(PackagedArtifact.JAR);
+        Figures nat = figures.get(PackagedArtifact.NATIVE);
+        StringBuilder out = new StringBuilder();
+        out.append("## JVM fast-jar and native executable, ").append(LocalDate.now()).append("\n\n");
+        out.append(String.format(Locale.ROOT, "Both at %s, on one PostgreSQL, Kafka broker and receiver; jar on Java %s. "
+                        + "Delivery run: %d webhooks x %d products (%d at a time) = %d deliveries. Starts: median of %d.%n%n",
+                ServiceProcess.MAX_HEAP, System.getProperty("java.version"), webhooks, products, concurrency,
+                products * webhooks, starts));
+        out.append("| figure | JVM jar | native | native / JVM | goal | met |\n");
+        out.append("|---|---:|---:|---:|---|---|\n");
+        row(out, "time to ready (s)", seconds(jvm.startupMedian()), seconds(nat.startupMedian()), "<= 0.05", true);
+        row(out, "RSS when ready (MB)", jvm.rssReadyKb() / 1024.0, nat.rssReadyKb() / 1024.0, "<= 0.40", true);
+        row(out, "RSS after the deliveries (MB)", jvm.rssAfterKb() / 1024.0, nat.rssAfterKb() / 1024.0, "", true);
+        row(out, "peak RSS, VmHWM (MB)", jvm.hwmKb() / 1024.0, nat.hwmKb() / 1024.0, "", true);
+        row(out, "deliveries/s", jvm.deliveriesPerSecond(), nat.deliveriesPerSecond(), ">= 0.80", false);
+        out.append(String.format(Locale.ROOT, "%nEvery start (s): JVM %s; native %s.%n", starts(jvm), starts(nat)));
+        out.append(String.format(Locale.ROOT, "Ceiling of the same run: the receiver took %.0f POSTs/s sent straight to it "
+                        + "(%d at a time); deliveries reached %.2f (JVM) and %.2f (native) of that.%n", ceiling,
+                webhooks * PER_WEBHOOK_CONCURRENCY, jvm.deliveriesPerSecond() / ceiling,
+                nat.deliveriesPerSecond() / ceiling));
+        return out.toString();
+    }
+
+    private static void row(StringBuilder out, String name, double jvm, double nat, String goal, boolean atMost) {
+        double ratio = nat / jvm;
+        String met = "";
+        if (!goal.isEmpty()) {
+            double bound = Double.parseDouble(goal.replaceAll("[^0-9.]", ""));
+            met = (atMost ? ratio <= bound : ratio >= bound) ? "yes" : "**no**";
+        }
+        out.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.3f | %s | %s |%n", name, jvm, nat, ratio, goal, met));
+    }
+
+    private static double seconds(Duration d) {
+        return d.toNanos() / 1e9;
+    }
+
+    private static String starts(Figures f) {
+        return f.startups().stream().map(d -> String.format(Locale.ROOT, "%.2f", seconds(d)))
+                .reduce((a, b) -> a + ", " + b).orElse("");
+    }
+}
