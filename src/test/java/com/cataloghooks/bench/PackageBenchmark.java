@@ -281,11 +281,12 @@ public final class PackageBenchmark {
         Delivery nat = deliveries.get(PackagedArtifact.NATIVE);
         StringBuilder out = new StringBuilder();
         out.append("## JVM fast-jar and native executable, ").append(LocalDate.now()).append("\n\n");
-        out.append(String.format(Locale.ROOT, "Both at %s, on one PostgreSQL, Kafka broker and receiver; jar on Java %s. "
+        out.append(String.format(Locale.ROOT, "Both at %s (native also %s, as deployed), on one PostgreSQL, Kafka "
+                        + "broker and receiver; jar on Java %s. "
                         + "Starts: %d each, alternating, before any delivery; medians. Delivery run: %d webhooks x %d "
                         + "products (%d at a time) = %d deliveries, from the first write to the last delivery.%n%n",
-                ServiceProcess.MAX_HEAP, System.getProperty("java.version"), starts, webhooks, products, concurrency,
-                products * webhooks));
+                ServiceProcess.MAX_HEAP, PackagedArtifact.YOUNG_GENERATION, System.getProperty("java.version"), starts,
+                webhooks, products, concurrency, products * webhooks));
         out.append("| figure | JVM jar | native | native / JVM | goal | met |\n");
         out.append("|---|---:|---:|---:|---|---|\n");
         row(out, "time to ready (s)", seconds(jvmStart.median()), seconds(natStart.median()), "<= 0.05", true);
