@@ -17,6 +17,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,7 +85,7 @@ public final class PackageBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new java.util.HashMap<>();
+        Map<String, String> options = new HashMap<>();
         for (String arg : args) {
             String[] kv = arg.replaceFirst("^--", "").split("=", 2);
             options.put(kv[0], kv.length > 1 ? kv[1] : "true");
@@ -227,7 +228,7 @@ public final class PackageBenchmark {
 
     private static Map<String, Long> memory(long pid) throws IOException {
         String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
-        Map<String, Long> kb = new java.util.HashMap<>();
+        Map<String, Long> kb = new HashMap<>();
         Matcher m = STATUS_LINE.matcher(status);
         while (m.find()) {
             kb.put(m.group(1), Long.parseLong(m.group(2)));

@@ -97,11 +97,6 @@ public final class ServiceProcess implements AutoCloseable {
         return this;
     }
 
-    /** The package this process runs. */
-    public PackagedArtifact artifact() {
-        return artifact;
-    }
-
     /** From process start to the health check answering 200, for the last {@code start}. */
     public synchronized Duration lastStartup() {
         return lastStartup;
