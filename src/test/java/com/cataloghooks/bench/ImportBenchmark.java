@@ -35,7 +35,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Benchmarks the product CSV import against a running service: PostgreSQL COPY of the same file as the yardstick,
@@ -300,14 +299,9 @@ public final class ImportBenchmark {
         return new Observed<>(result, latencies, errors.get(), maxRss.get());
     }
 
-    /** A kB figure from /proc/<pid>/status, or -1 without a PID (or once the process is gone). */
+    /** A kB figure of the service's, or -1 without a PID (or once it has exited: the imports fail loudly then). */
     private long procStatusKb(String key) {
-        try (Stream<String> lines = pid.isEmpty() ? Stream.empty() : Files.lines(Path.of("/proc", pid, "status"))) {
-            return lines.filter(line -> line.startsWith(key + ":"))
-                    .mapToLong(line -> Long.parseLong(line.replaceAll("\\D", ""))).findFirst().orElse(-1);
-        } catch (IOException e) {
-            return -1; // the service has exited: the imports fail loudly on their own
-        }
+        return ProcStatus.kb(pid, key);
     }
 
     // ---- paging ------------------------------------------------------------------------------------------------

@@ -44,8 +44,6 @@ import java.util.regex.Pattern;
 public final class PackageBenchmark {
 
     private static final Duration DELIVERY_DEADLINE = Duration.ofMinutes(10);
-    private static final Pattern STATUS_LINE = Pattern.compile("^(VmRSS|VmHWM|RssAnon|RssFile):\\s+(\\d+) kB",
-            Pattern.MULTILINE);
     private static final String SKU_PREFIX = "PKGBENCH-";
     /** Matches catalog.delivery.max-in-flight-per-webhook's default: the ceiling uses the same parallelism. */
     private static final int PER_WEBHOOK_CONCURRENCY = 8;
@@ -127,7 +125,7 @@ public final class PackageBenchmark {
      * database and broker (no autovacuum after 10,000 deliveries for one of them). One unmeasured start each
      * first brings their files into the page cache.
      */
-    private Map<PackagedArtifact, Startup> measureStartups(TestInfrastructure infra) throws IOException {
+    private Map<PackagedArtifact, Startup> measureStartups(TestInfrastructure infra) {
         Map<PackagedArtifact, List<Duration>> times = new EnumMap<>(PackagedArtifact.class);
         Map<PackagedArtifact, List<Map<String, Long>>> memory = new EnumMap<>(PackagedArtifact.class);
         for (int round = 0; round <= starts; round++) {
@@ -226,14 +224,14 @@ public final class PackageBenchmark {
         return total;
     }
 
-    private static Map<String, Long> memory(long pid) throws IOException {
-        String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
+    /** VmRSS, VmHWM, RssAnon and RssFile of a running process, in kB. */
+    private static Map<String, Long> memory(long pid) {
         Map<String, Long> kb = new HashMap<>();
-        Matcher m = STATUS_LINE.matcher(status);
-        while (m.find()) {
-            kb.put(m.group(1), Long.parseLong(m.group(2)));
+        for (String key : List.of("VmRSS", "VmHWM", "RssAnon", "RssFile")) {
+            long value = ProcStatus.kb(Long.toString(pid), key);
+            require(value >= 0, "no " + key + " in /proc/" + pid + "/status");
+            kb.put(key, value);
         }
-        require(kb.size() == 4, "no VmRSS, VmHWM, RssAnon or RssFile in /proc/" + pid + "/status");
         return kb;
     }
 
