@@ -1,68 +1,70 @@
 package com.cataloghooks.delivery;
 
+import io.smallrye.mutiny.Uni;
+
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A claimed delivery being worked on in this replica: what to send, where, and how many attempts it has had,
- * counting those made before a restart or by another replica.
+ * A delivery claimed by this replica: what to send, where, under which claim (its fencing token), and which attempt
+ * it is on. Attempts are numbered over the delivery's whole life, counting those made before a restart or by
+ * another replica.
  */
 public final class DeliveryJob {
 
-    /** Told about every attempt, on a worker thread; answers whether this replica may go on with the delivery. */
-    public interface AttemptListener {
-        boolean attemptFinished(DeliveryJob job, int attempt, AttemptResult result, boolean last);
+    /** The dispatcher's side of each attempt: bookkeeping before and after the request. */
+    interface Steps {
+        /** Before a retry in this replica: the attempt number, or null when the job must not go on here. */
+        Uni<Integer> beginRetry(DeliveryJob job);
+
+        /** After an attempt: whether the next one is made in this replica, after the {@code @Retry} wait. */
+        Uni<Boolean> attemptEnded(DeliveryJob job, int attempt, AttemptResult result);
     }
 
-    private final UUID deliveryId;
-    private final UUID eventId;
-    private final String eventType;
-    private final String body;
-    private final UUID webhookId;
-    private final String url;
-    private final String secret;
-    private final Map<String, String> headers;
-    private final int timeoutSeconds;
+    private final DeliveryStore.Claimed claim;
     private final int maxAttempts;
-    private final AtomicInteger attempts;
-    private final int attemptsAtClaim;
-    private final AttemptListener listener;
+    private final Steps steps;
+    private volatile int attempt;
+    private final AtomicBoolean claimedAttemptTaken = new AtomicBoolean();
+    private final AtomicBoolean holdsSlot = new AtomicBoolean();
+    private final AtomicBoolean waitsHere = new AtomicBoolean();
     private volatile boolean halted;
-    private volatile boolean attempting;
 
-    DeliveryJob(UUID deliveryId, UUID eventId, String eventType, String body, UUID webhookId, String url,
-                String secret, Map<String, String> headers, int timeoutSeconds, int retryCount, int attemptsSoFar,
-                AttemptListener listener) {
-        this.deliveryId = deliveryId;
-        this.eventId = eventId;
-        this.eventType = eventType;
-        this.body = body;
-        this.webhookId = webhookId;
-        this.url = url;
-        this.secret = secret;
-        this.headers = Map.copyOf(headers);
-        this.timeoutSeconds = timeoutSeconds;
-        this.maxAttempts = 1 + retryCount;
-        this.attempts = new AtomicInteger(attemptsSoFar);
-        this.attemptsAtClaim = attemptsSoFar;
-        this.listener = listener;
+    DeliveryJob(DeliveryStore.Claimed claim, Steps steps) {
+        this.claim = claim;
+        this.maxAttempts = 1 + claim.retryCount();
+        this.attempt = claim.attempt();
+        this.steps = steps;
     }
 
-    /** Numbers the next attempt (1-based over the delivery's whole life) and marks the job as sending. */
-    int startAttempt() {
-        attempting = true;
-        return attempts.incrementAndGet();
+    /** True once: the first call makes the attempt the claim counted; later calls are retries in this replica. */
+    boolean takeClaimedAttempt() {
+        return claimedAttemptTaken.compareAndSet(false, true);
     }
 
-    /** The attempt, its recording included, is over. */
-    void attemptEnded() {
-        attempting = false;
+    /** Marks the job as holding a request slot, or not; true when that changed (so counters move once). */
+    boolean holdSlot(boolean hold) {
+        return holdsSlot.compareAndSet(!hold, hold);
     }
 
-    boolean isAttempting() {
-        return attempting;
+    /** Marks the job as waiting in this replica for its next attempt, or not; true when that changed. */
+    boolean waitHere(boolean wait) {
+        return waitsHere.compareAndSet(!wait, wait);
+    }
+
+    /** The attempt under way or last made. */
+    int attempt() {
+        return attempt;
+    }
+
+    void attempt(int number) {
+        attempt = number;
+    }
+
+    /** Whether this claim started at the delivery's first attempt, so {@code @Retry}'s waits are the delivery's. */
+    boolean claimedAtFirstAttempt() {
+        return claim.attempt() == 1;
     }
 
     /** Makes no further attempt (shutdown); an attempt under way still finishes. */
@@ -74,46 +76,41 @@ public final class DeliveryJob {
         return halted;
     }
 
-    /** Which retry of this replica's run comes after {@code attempt}: the backoff starts over after a claim. */
-    int retryNumberAfter(int attempt) {
-        return attempt - attemptsAtClaim;
-    }
-
-    int attemptsSoFar() {
-        return attempts.get();
+    Steps steps() {
+        return steps;
     }
 
     OutgoingRequest request() {
-        return OutgoingRequest.build(url, secret, headers, eventId, eventType, body, timeoutSeconds,
-                Instant.now().getEpochSecond());
-    }
-
-    boolean report(int attempt, AttemptResult result, boolean last) {
-        return listener.attemptFinished(this, attempt, result, last);
+        return OutgoingRequest.build(claim.url(), claim.secret(), claim.headers(), claim.eventId(), claim.eventType(),
+                claim.body(), claim.timeoutSeconds(), Instant.now().getEpochSecond());
     }
 
     public UUID deliveryId() {
-        return deliveryId;
+        return claim.id();
+    }
+
+    public UUID token() {
+        return claim.token();
     }
 
     public UUID eventId() {
-        return eventId;
+        return claim.eventId();
     }
 
     public String eventType() {
-        return eventType;
+        return claim.eventType();
     }
 
     public String body() {
-        return body;
+        return claim.body();
     }
 
     public UUID webhookId() {
-        return webhookId;
+        return claim.webhookId();
     }
 
     public int timeoutSeconds() {
-        return timeoutSeconds;
+        return claim.timeoutSeconds();
     }
 
     public int maxAttempts() {

@@ -2,14 +2,14 @@ package com.cataloghooks.delivery;
 
 import com.cataloghooks.common.config.CatalogConfig;
 import com.cataloghooks.common.runtime.ReplicaName;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,45 +19,65 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 
 /**
- * Claims due deliveries from the database and starts them, within bounds: at most {@code max-in-flight} in this
- * replica and {@code max-in-flight-per-webhook} per webhook, so one slow receiver cannot starve the others.
- * Deliveries run concurrently and wait between attempts without holding a thread; when one ends, the next due
- * ones are claimed.
+ * Claims due deliveries and runs their attempts, within bounds: at most {@code max-in-flight} requests in progress
+ * in this replica and {@code max-in-flight-per-webhook} per webhook. A request holds its slot from its claim (or
+ * the start of its retry) until its outcome is written; a delivery waiting for its next attempt holds none. Short
+ * waits are spent here ({@code @Retry}, no thread held), at most {@code max-in-flight-per-webhook} per webhook;
+ * every other wait is scheduled in the database, where the delivery waits as a row and nothing else.
+ * <p>
+ * Claims go round the webhooks ({@link ClaimSql}), so a webhook with a huge backlog cannot delay one with a single
+ * due delivery, and a failing receiver costs the others nothing.
  */
 @ApplicationScoped
-public class Dispatcher {
+public class Dispatcher implements DeliveryJob.Steps {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+    private static final UUID FIRST = new UUID(0, 0);
 
-    private final DeliveryRepository deliveries;
+    private final DeliveryStore store;
     private final WebhookSender sender;
     private final AttemptRecorder recorder;
+    private final Backoff backoff;
     private final CatalogConfig config;
     private final String owner = ReplicaName.get();
     private final ExecutorService claimer = Executors.newSingleThreadExecutor(r -> new Thread(r, "delivery-claimer"));
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final Map<UUID, AtomicInteger> inFlightPerWebhook = new ConcurrentHashMap<>();
+    private final AtomicInteger inProgress = new AtomicInteger();
+    private final Map<UUID, AtomicInteger> running = new ConcurrentHashMap<>();
+    private final Map<UUID, AtomicInteger> waiting = new ConcurrentHashMap<>();
     private final Set<DeliveryJob> active = ConcurrentHashMap.newKeySet();
+    private volatile UUID cursor = FIRST;
     private volatile boolean stopping;
 
-    public Dispatcher(DeliveryRepository deliveries, WebhookSender sender, AttemptRecorder recorder,
+    public Dispatcher(DeliveryStore store, WebhookSender sender, AttemptRecorder recorder, Backoff backoff,
                       CatalogConfig config, DeliveryMetrics metrics) {
-        this.deliveries = deliveries;
+        this.store = store;
         this.sender = sender;
         this.recorder = recorder;
+        this.backoff = backoff;
         this.config = config;
-        metrics.inFlight(inFlight::get);
+        metrics.inFlight(inProgress::get);
     }
 
     @Scheduled(every = "${catalog.delivery.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
+        if (stopping) {
+            return;
+        }
+        try {
+            int expired = store.expireLeases();
+            if (expired > 0) {
+                LOG.infof("%d deliveries whose claim ran out are due again", expired);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("could not look for expired claims, will retry: %s", e.getMessage());
+        }
         nudge();
     }
 
@@ -73,22 +93,21 @@ public class Dispatcher {
     }
 
     /**
-     * Graceful stop: claim nothing more, start no new attempt, let attempts under way finish (and be recorded)
-     * within {@code shutdown-grace}, then hand every unfinished delivery back so another replica, or this one
-     * after a restart, takes it up without waiting for the lease to expire.
+     * Graceful stop: claim nothing more, start no new attempt, let requests under way finish and be written within
+     * {@code shutdown-grace}, then hand every delivery still claimed here back, keeping its next attempt time, so
+     * another replica (or this one after a restart) takes it up without waiting for its lease to run out.
      */
     void onStop(@Observes ShutdownEvent event) {
         stopping = true;
         claimer.shutdown();
         try {
-            // a claim under way finishes first, so release() below sees its leases
-            claimer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            claimer.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         active.forEach(DeliveryJob::halt);
         long deadline = System.nanoTime() + config.delivery().shutdownGrace().toNanos();
-        while (active.stream().anyMatch(DeliveryJob::isAttempting) && System.nanoTime() < deadline) {
+        while (inProgress.get() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -96,8 +115,9 @@ public class Dispatcher {
                 break;
             }
         }
+        recorder.drainAndStop(deadline);
         try {
-            int released = QuarkusTransaction.requiringNew().call(() -> deliveries.release(owner));
+            int released = store.release(owner);
             if (released > 0) {
                 LOG.infof("released %d unfinished deliveries for the next replica to pick up", released);
             }
@@ -110,21 +130,18 @@ public class Dispatcher {
         scheduled.set(false);
         try {
             while (!stopping) {
-                int capacity = config.delivery().maxInFlight() - inFlight.get();
+                int capacity = config.delivery().maxInFlight() - inProgress.get();
                 if (capacity <= 0) {
                     return;
                 }
-                List<DeliveryRepository.Claimed> claimed = QuarkusTransaction.requiringNew().call(() -> claim(capacity));
-                for (DeliveryRepository.Claimed c : claimed) {
-                    try {
-                        start(c);
-                    } catch (RuntimeException e) {
-                        // the lease expires and any replica takes the delivery up again
-                        LOG.warnf("delivery %s could not be started: %s", c.id(), e.getMessage());
-                    }
+                List<DeliveryStore.Claimed> claimed = store.claim(runningNow(), config.delivery().maxInFlightPerWebhook(),
+                        cursor, capacity, owner, config.delivery().lease().toSeconds());
+                for (DeliveryStore.Claimed claim : claimed) {
+                    start(claim);
                 }
-                if (claimed.isEmpty()) {
-                    return;
+                advanceCursor(claimed);
+                if (claimed.size() < capacity) {
+                    return; // nothing more is due now; planning or the poll brings the next round
                 }
             }
         } catch (RuntimeException e) {
@@ -132,60 +149,152 @@ public class Dispatcher {
         }
     }
 
-    private List<DeliveryRepository.Claimed> claim(int capacity) {
-        int perWebhook = config.delivery().maxInFlightPerWebhook();
-        Set<UUID> saturated = inFlightPerWebhook.entrySet().stream()
-                .filter(e -> e.getValue().get() >= perWebhook)
-                .map(Map.Entry::getKey)
-                .collect(Collectors.toSet());
-        List<DeliveryRepository.Candidate> candidates = deliveries.lockDue(Math.min(capacity * 4, 1000), saturated);
-        Map<UUID, Integer> taken = new HashMap<>();
-        List<UUID> chosen = new ArrayList<>();
-        for (DeliveryRepository.Candidate candidate : candidates) {
-            if (chosen.size() >= capacity) {
-                break;
+    private Map<UUID, Integer> runningNow() {
+        Map<UUID, Integer> now = new HashMap<>();
+        running.forEach((webhook, count) -> {
+            if (count.get() > 0) {
+                now.put(webhook, count.get());
             }
-            AtomicInteger running = inFlightPerWebhook.get(candidate.webhookId());
-            int already = (running == null ? 0 : running.get()) + taken.getOrDefault(candidate.webhookId(), 0);
-            if (already < perWebhook) {
-                taken.merge(candidate.webhookId(), 1, Integer::sum);
-                chosen.add(candidate.id());
-            }
-        }
-        return deliveries.lease(chosen, owner, config.delivery().lease().toSeconds());
+        });
+        return now;
     }
 
-    private void start(DeliveryRepository.Claimed c) {
-        if (stopping) {
-            return; // handed back by release() at shutdown
+    /** The next round starts after the last webhook this one reached, so every webhook gets its turn. */
+    private void advanceCursor(List<DeliveryStore.Claimed> claimed) {
+        UUID from = cursor;
+        UUID after = null;
+        UUID wrapped = null;
+        for (DeliveryStore.Claimed claim : claimed) {
+            UUID webhook = claim.webhookId();
+            if (webhook.compareTo(from) > 0) {
+                after = after == null || webhook.compareTo(after) > 0 ? webhook : after;
+            } else {
+                wrapped = wrapped == null || webhook.compareTo(wrapped) > 0 ? webhook : wrapped;
+            }
         }
-        DeliveryJob job = new DeliveryJob(c.id(), c.eventId(), c.eventType(), c.body(), c.webhookId(), c.url(),
-                c.secret(), c.headers(), c.timeoutSeconds(), c.retryCount(), c.attempts(),
-                (j, attempt, result, last) -> recorder.record(j, owner, attempt, result, last));
-        if (job.attemptsSoFar() >= job.maxAttempts()) {
-            recorder.giveUp(job, owner);
-            return;
-        }
-        inFlight.incrementAndGet();
+        cursor = wrapped != null ? wrapped : after != null ? after : FIRST;
+    }
+
+    private void start(DeliveryStore.Claimed claim) {
+        DeliveryJob job = new DeliveryJob(claim, this);
+        takeSlot(job);
         active.add(job);
-        AtomicInteger perWebhook = inFlightPerWebhook.computeIfAbsent(c.webhookId(), id -> new AtomicInteger());
-        perWebhook.incrementAndGet();
-        sender.deliver(job)
-                .onTermination().invoke(() -> {
+        Uni<Void> work = claim.attempt() > job.maxAttempts()
+                ? giveUp(job) // attempts used up before it could finish (e.g. retry_count lowered, claims lost)
+                : sender.deliver(job);
+        work.onTermination().invoke(() -> {
+                    releaseSlot(job);
+                    stopWaiting(job);
                     active.remove(job);
-                    perWebhook.decrementAndGet();
-                    inFlight.decrementAndGet();
                     nudge();
                 })
                 .subscribe().with(
-                        result -> LOG.debugf("delivery %s ended: %s", c.id(), result.success() ? "delivered" : result.error()),
-                        failure -> {
-                            if (failure instanceof DeliveryHaltedException) {
-                                LOG.debugf("delivery %s handed back at shutdown", c.id());
-                            } else {
-                                LOG.warnf("delivery %s interrupted (%s); it is taken up again when its lease expires",
-                                        c.id(), failure.getMessage());
-                            }
-                        });
+                        done -> LOG.debugf("delivery %s: attempt %d done here", job.deliveryId(), job.attempt()),
+                        failure -> LOG.warnf("delivery %s interrupted (%s); it is taken up again when its lease runs"
+                                + " out", job.deliveryId(), failure.getMessage()));
+    }
+
+    private Uni<Void> giveUp(DeliveryJob job) {
+        job.takeClaimedAttempt();
+        return Uni.createFrom().completionStage(() -> recorder.record(job, job.attempt() - 1, null,
+                AttemptRecorder.Transition.FAILED)).replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Integer> beginRetry(DeliveryJob job) {
+        stopWaiting(job);
+        return Uni.createFrom().item(() -> {
+            if (stopping || job.isHalted()) {
+                return null; // handed back by release() at shutdown
+            }
+            if (!tryTakeSlot(job)) {
+                store.requeue(job.deliveryId(), job.token());
+                return null;
+            }
+            if (!store.beginRetry(job.deliveryId(), job.token(), config.delivery().lease().toSeconds())) {
+                releaseSlot(job);
+                return null; // the claim was lost meanwhile
+            }
+            job.attempt(job.attempt() + 1);
+            return job.attempt();
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    @Override
+    public Uni<Boolean> attemptEnded(DeliveryJob job, int attempt, AttemptResult result) {
+        AttemptRecorder.Transition transition = transition(job, attempt, result);
+        boolean here = transition.status().equals("in_flight");
+        if (here) {
+            startWaiting(job);
+        }
+        return Uni.createFrom().completionStage(() -> recorder.record(job, attempt, result, transition))
+                .onItemOrFailure().transform((owned, failure) -> {
+                    releaseSlot(job);
+                    boolean again = here && Boolean.TRUE.equals(owned);
+                    if (!again) {
+                        stopWaiting(job);
+                    }
+                    nudge();
+                    return again;
+                });
+    }
+
+    /** What an attempt's result means: finished, retried here after a short wait, or scheduled in the database. */
+    private AttemptRecorder.Transition transition(DeliveryJob job, int attempt, AttemptResult result) {
+        if (result.success()) {
+            return AttemptRecorder.Transition.SUCCEEDED;
+        }
+        if (!result.retryable() || attempt >= job.maxAttempts()) {
+            return AttemptRecorder.Transition.FAILED;
+        }
+        long wait = backoff.effective(attempt, result.retryAfter());
+        boolean sameAsRetry = job.claimedAtFirstAttempt() && wait == backoff.scheduled(attempt);
+        if (sameAsRetry && wait <= config.delivery().inlineRetryMax().toMillis() && !stopping && !job.isHalted()
+                && counter(waiting, job).get() < config.delivery().maxInFlightPerWebhook()) {
+            return AttemptRecorder.Transition.retryHere(wait / 1000.0);
+        }
+        return AttemptRecorder.Transition.retryLater(wait / 1000.0);
+    }
+
+    private void takeSlot(DeliveryJob job) {
+        if (job.holdSlot(true)) {
+            inProgress.incrementAndGet();
+            counter(running, job).incrementAndGet();
+        }
+    }
+
+    private boolean tryTakeSlot(DeliveryJob job) {
+        AtomicInteger webhook = counter(running, job);
+        synchronized (webhook) {
+            if (webhook.get() >= config.delivery().maxInFlightPerWebhook()
+                    || inProgress.get() >= config.delivery().maxInFlight()) {
+                return false;
+            }
+            takeSlot(job);
+            return true;
+        }
+    }
+
+    private void releaseSlot(DeliveryJob job) {
+        if (job.holdSlot(false)) {
+            inProgress.decrementAndGet();
+            counter(running, job).decrementAndGet();
+        }
+    }
+
+    private void startWaiting(DeliveryJob job) {
+        if (job.waitHere(true)) {
+            counter(waiting, job).incrementAndGet();
+        }
+    }
+
+    private void stopWaiting(DeliveryJob job) {
+        if (job.waitHere(false)) {
+            counter(waiting, job).decrementAndGet();
+        }
+    }
+
+    private static AtomicInteger counter(Map<UUID, AtomicInteger> counters, DeliveryJob job) {
+        return counters.computeIfAbsent(job.webhookId(), id -> new AtomicInteger());
     }
 }

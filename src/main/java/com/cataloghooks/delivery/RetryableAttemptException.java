@@ -1,9 +1,9 @@
 package com.cataloghooks.delivery;
 
-/** An attempt failed in a way another attempt may fix; the only exception {@code @Retry} retries on. */
+/** The next attempt is made in this replica after a short wait; the only exception {@code @Retry} retries on. */
 class RetryableAttemptException extends RuntimeException {
 
-    RetryableAttemptException(AttemptResult result) {
-        super(result.error(), null, false, false);
+    RetryableAttemptException() {
+        super("retrying in this replica", null, false, false);
     }
 }

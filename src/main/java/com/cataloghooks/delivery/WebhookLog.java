@@ -69,9 +69,9 @@ public class WebhookLog {
         this.attempt = attempt;
         this.payload = payload;
         this.statusCode = result.statusCode();
-        this.responseBody = result.responseBody();
+        this.responseBody = ResponseText.clean(result.responseBody(), Integer.MAX_VALUE);
         this.responseTimeMs = result.responseTimeMs();
-        this.error = result.error();
+        this.error = ResponseText.clean(result.error(), Integer.MAX_VALUE);
         this.test = test;
         this.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
     }

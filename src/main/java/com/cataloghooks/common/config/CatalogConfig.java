@@ -52,19 +52,48 @@ public interface CatalogConfig {
         @WithDefault("3600000")
         long backoffMax();
 
+        /**
+         * Longest wait between two attempts that a delivery spends in this replica ({@code @Retry} with
+         * {@code @ExponentialBackoff}, holding its lease but no request slot and no thread). A longer wait is
+         * scheduled in the database: the delivery goes back to {@code pending} with its {@code next_attempt_at},
+         * and any replica takes it up when it is due.
+         */
+        @WithDefault("5s")
+        Duration inlineRetryMax();
+
+        /** Longest time to open a connection to a receiver; part of, never beyond, the webhook's timeout. */
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        /** Open connections kept (and reused, keep-alive) per receiver host and port, at most. */
+        @WithDefault("32")
+        @Min(1)
+        int connectionsPerHost();
+
+        /** Attempts written to the database per transaction, at most (log rows, delivery states, counters). */
+        @WithDefault("500")
+        @Min(1)
+        int recordBatchSize();
+
         /** How often the dispatcher looks for due deliveries (besides being nudged when new ones are planned). */
         @WithDefault("1s")
         Duration pollInterval();
 
-        /** How long a claimed delivery stays reserved to this replica beyond its current attempt and wait. */
+        /**
+         * How long a claimed delivery stays reserved to its claim beyond its webhook's timeout (and a short in-process
+         * wait); after that any replica may take it up again, the attempt counting as made.
+         */
         @WithDefault("60s")
         Duration lease();
 
-        /** Deliveries in flight at once in this replica, over all webhooks. */
+        /** Requests to receivers in progress at once in this replica, over all webhooks. */
         @WithDefault("200")
         int maxInFlight();
 
-        /** Deliveries in flight at once for one webhook in this replica, so a slow receiver cannot take them all. */
+        /**
+         * Requests in progress at once to one webhook in this replica, so a slow receiver cannot take them all.
+         * Deliveries waiting for their next attempt do not count.
+         */
         @WithDefault("8")
         int maxInFlightPerWebhook();
 
@@ -75,7 +104,10 @@ public interface CatalogConfig {
         @WithDefault("10s")
         Duration shutdownGrace();
 
-        /** Characters of a receiver's response body kept in a log row. */
+        /**
+         * Characters of a receiver's response body kept in a log row; the rest of the answer is not read (the
+         * connection is closed instead).
+         */
         @WithDefault("1000")
         int responseBodyLimit();
     }

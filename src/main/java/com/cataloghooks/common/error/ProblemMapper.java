@@ -13,6 +13,7 @@ import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import com.cataloghooks.common.db.TransientDatabaseFailure;
 import org.hibernate.exception.JDBCConnectionException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -28,6 +29,9 @@ import java.util.List;
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    /** What every 503 asks a client to wait: about the time a database restart or a busy queue takes to clear. */
+    static final int RETRY_AFTER_SECONDS = 5;
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
@@ -97,16 +101,14 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response databaseDown(JDBCConnectionException e) {
-        LOG.warn("database unreachable: " + e.getMessage());
-        return problem(503, "/problems/unavailable", "Service unavailable",
-                "The database cannot be reached; retry later", List.of());
+        return databaseUnavailable(e);
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        Throwable databaseDown = find(e, ProblemMapper::isConnectionLoss, 0);
+        Throwable databaseDown = TransientDatabaseFailure.find(e);
         if (databaseDown != null) {
-            return databaseDown(new JDBCConnectionException(databaseDown.getMessage(), null));
+            return databaseUnavailable(databaseDown);
         }
         if (find(e, t -> t instanceof org.hibernate.StaleStateException
                 || t instanceof jakarta.persistence.OptimisticLockException, 0) != null) {
@@ -139,17 +141,11 @@ public class ProblemMapper {
         return e.getCause() == e ? null : find(e.getCause(), wanted, depth + 1);
     }
 
-    private static boolean isConnectionLoss(Throwable t) {
-        return t instanceof JDBCConnectionException || t instanceof java.sql.SQLTransientConnectionException
-                || (t instanceof java.sql.SQLException sql && connectionLost(sql.getSQLState()));
-    }
-
-    /**
-     * SQLSTATE class 08 (connection exception) and 57P01–57P03 (the server is shutting down or restarting): the
-     * request may well succeed once the database is back, so it is a 503, not a 500.
-     */
-    private static boolean connectionLost(String sqlState) {
-        return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("57P"));
+    /** Unreachable, restarting, overloaded or out of pooled connections: the request may well succeed later. */
+    private static Response databaseUnavailable(Throwable e) {
+        LOG.warn("database unavailable: " + e.getMessage());
+        return problem(503, "/problems/unavailable", "Service unavailable",
+                "The database cannot be reached; retry later", List.of());
     }
 
     private Response violationProblem(ConstraintViolationException e) {
@@ -163,10 +159,13 @@ public class ProblemMapper {
     }
 
     static Response problem(int status, String type, String title, String detail, List<FieldError> errors) {
-        return Response.status(status)
+        Response.ResponseBuilder response = Response.status(status)
                 .type(Problem.MEDIA_TYPE)
-                .entity(new Problem(type, title, status, detail, errors))
-                .build();
+                .entity(new Problem(type, title, status, detail, errors));
+        if (status == 503) {
+            response.header("Retry-After", RETRY_AFTER_SECONDS);
+        }
+        return response.build();
     }
 
     /** {@code create.request.retryCount} becomes {@code retry_count}; {@code events[2]} keeps its index. */
