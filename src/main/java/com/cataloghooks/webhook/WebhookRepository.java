@@ -7,7 +7,6 @@ import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -30,17 +29,10 @@ public class WebhookRepository implements PanacheRepositoryBase<Webhook, UUID> {
         return find("active = :active", newestFirst, Parameters.with("active", active));
     }
 
-    /** Counts one delivered event; called once per delivery, never per attempt. */
-    public void recordSuccess(UUID id, Instant when) {
-        getEntityManager().createQuery("update Webhook set successCount = successCount + 1, lastTriggeredAt = :when"
-                        + " where id = :id")
-                .setParameter("when", when).setParameter("id", id).executeUpdate();
-    }
 
-    /** Counts one event given up on, keeping why; called once per delivery, never per attempt. */
-    public void recordFailure(UUID id, Instant when, String error) {
-        getEntityManager().createQuery("update Webhook set failureCount = failureCount + 1, lastTriggeredAt = :when,"
-                        + " lastError = :error where id = :id")
-                .setParameter("when", when).setParameter("error", error).setParameter("id", id).executeUpdate();
+    /** Removes a webhook's deliveries (their logs keep no link to them and go with the webhook). */
+    void deleteDeliveries(UUID id) {
+        getEntityManager().createNativeQuery("DELETE FROM webhook_deliveries WHERE webhook_id = :id")
+                .setParameter("id", id).executeUpdate();
     }
 }

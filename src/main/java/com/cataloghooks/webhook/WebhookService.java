@@ -98,9 +98,15 @@ public class WebhookService {
         return toResponse(webhook);
     }
 
+    /**
+     * Deletes the webhook with its deliveries and logs. Its deliveries go first, in the order the delivery side
+     * locks rows (delivery, then webhook), so a delete never deadlocks with attempts being recorded meanwhile.
+     */
     @Transactional
     public void delete(UUID id) {
-        repository.delete(find(id));
+        Webhook webhook = find(id);
+        repository.deleteDeliveries(id);
+        repository.delete(webhook);
     }
 
     /** The webhook itself, for the delivery side (which may read the secret to sign). */

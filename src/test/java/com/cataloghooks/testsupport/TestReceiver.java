@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestReceiver implements AutoCloseable {
 
     /** What a path answers when nothing else is scripted. */
-    public static final Response DEFAULT_RESPONSE = new Response(200, "{\"status\":\"ok\"}", Duration.ZERO, Map.of());
+    public static final Response DEFAULT_RESPONSE = Response.of(200, "{\"status\":\"ok\"}", Duration.ZERO, Map.of());
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -101,8 +101,26 @@ public final class TestReceiver implements AutoCloseable {
 
     /** From now on {@code path} answers {@code status} and {@code body}, after {@code delay}, once its queue is empty. */
     public void respondAlways(String path, int status, String body, Duration delay) {
+        standing(path, Response.of(status, body, delay, Map.of()));
+    }
+
+    /** From now on {@code path} answers {@code status} with exactly these bytes (e.g. not valid UTF-8). */
+    public void respondAlwaysWithBytes(String path, int status, byte[] body) {
+        standing(path, new Response(status, body.clone(), 1, Duration.ZERO, Map.of()));
+    }
+
+    /**
+     * From now on {@code path} answers {@code status} with a body that never ends: {@code chunk}, again and again,
+     * until the client goes away or the receiver closes.
+     */
+    public void respondEndlessly(String path, int status, String chunk) {
+        standing(path, new Response(status, chunk.getBytes(StandardCharsets.UTF_8), Long.MAX_VALUE, Duration.ZERO,
+                Map.of()));
+    }
+
+    private void standing(String path, Response response) {
         synchronized (lock) {
-            standing.put(path, new Response(status, body, delay, Map.of()));
+            standing.put(path, response);
         }
     }
 
@@ -153,7 +171,8 @@ public final class TestReceiver implements AutoCloseable {
             Response response;
             synchronized (lock) {
                 received.add(new ReceivedRequest(path, exchange.getRequestURI().getRawQuery(),
-                        exchange.getRequestMethod(), exchange.getRequestHeaders(), body, arrivedAt, arrivedNanos));
+                        exchange.getRequestMethod(), exchange.getRequestHeaders(), body, arrivedAt, arrivedNanos,
+                        exchange.getRemoteAddress().getPort()));
                 Deque<Response> queue = scripted.get(path);
                 response = queue != null && !queue.isEmpty() ? queue.poll()
                         : standing.getOrDefault(path, DEFAULT_RESPONSE);
@@ -173,11 +192,22 @@ public final class TestReceiver implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, Response response) throws IOException {
-        byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
-        String trimmed = response.body().stripLeading();
+        byte[] bytes = response.body();
+        String trimmed = new String(bytes, StandardCharsets.UTF_8).stripLeading();
         exchange.getResponseHeaders().set("Content-Type",
                 trimmed.startsWith("{") || trimmed.startsWith("[") ? "application/json" : "text/plain; charset=utf-8");
         response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+        if (response.copies() > 1) {
+            exchange.sendResponseHeaders(response.status(), 0); // 0: chunked, length unknown
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (long i = 0; i < response.copies(); i++) {
+                    out.write(bytes); // ends with an IOException once the client has closed the connection
+                }
+            } catch (IOException gone) {
+                // the client stopped reading: what an endless body is for
+            }
+            return;
+        }
         // -1: no body at all (required for 204 and 304).
         exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
@@ -224,7 +254,7 @@ public final class TestReceiver implements AutoCloseable {
 
         /** Queues the response {@code times} times; returns the receiver for further scripting. */
         public TestReceiver with(int status, String body) {
-            Response response = new Response(status, body, delay, Map.copyOf(headers));
+            Response response = Response.of(status, body, delay, Map.copyOf(headers));
             synchronized (lock) {
                 Deque<Response> queue = scripted.computeIfAbsent(path, p -> new ArrayDeque<>());
                 for (int i = 0; i < times; i++) {
@@ -235,8 +265,12 @@ public final class TestReceiver implements AutoCloseable {
         }
     }
 
-    /** An answer: status, body (UTF-8), delay before answering, extra headers. */
-    public record Response(int status, String body, Duration delay, Map<String, String> headers) {
+    /** An answer: status, body (sent {@code copies} times in a row), delay before answering, extra headers. */
+    public record Response(int status, byte[] body, long copies, Duration delay, Map<String, String> headers) {
+
+        static Response of(int status, String body, Duration delay, Map<String, String> headers) {
+            return new Response(status, body.getBytes(StandardCharsets.UTF_8), 1, delay, headers);
+        }
     }
 
     /**
@@ -247,9 +281,10 @@ public final class TestReceiver implements AutoCloseable {
      * @param headers      all request headers; lookup by name is case-insensitive
      * @param receivedAt   wall-clock arrival time
      * @param receivedNanos {@link System#nanoTime()} at arrival, for measuring gaps between requests
+     * @param remotePort    the client's port: requests sharing one came over the same (kept-alive) connection
      */
     public record ReceivedRequest(String path, String query, String method, Map<String, List<String>> headers,
-                                  byte[] body, Instant receivedAt, long receivedNanos) {
+                                  byte[] body, Instant receivedAt, long receivedNanos, int remotePort) {
 
         public ReceivedRequest {
             Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
