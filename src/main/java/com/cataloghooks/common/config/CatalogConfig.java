@@ -86,8 +86,12 @@ public interface CatalogConfig {
         @WithDefault("60s")
         Duration lease();
 
-        /** Requests to receivers in progress at once in this replica, over all webhooks. */
-        @WithDefault("200")
+        /**
+         * Requests to receivers in progress at once in this replica, over all webhooks. Requests are non-blocking and
+         * cost a few kilobytes each; keep it well above {@code max-in-flight-per-webhook} times the number of
+         * receivers that may hang at once, so that they cannot take every slot.
+         */
+        @WithDefault("1000")
         int maxInFlight();
 
         /**
