@@ -10,15 +10,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 @ApplicationScoped
 public class ProductRepository implements PanacheRepositoryBase<Product, UUID> {
-
-    Optional<Product> findBySkuIgnoreCase(String sku) {
-        return find("lower(sku) = lower(?1)", sku).firstResultOptional();
-    }
 
     /**
      * Products matching the filter, newest first; the total counts all matches. With a cursor, the page starts
