@@ -189,7 +189,8 @@ public class Dispatcher implements DeliveryJob.Steps {
                     nudge();
                 })
                 .subscribe().with(
-                        done -> LOG.debugf("delivery %s: attempt %d done here", job.deliveryId(), job.attempt()),
+                        done -> {
+                        },
                         failure -> LOG.warnf("delivery %s interrupted (%s); it is taken up again when its lease runs"
                                 + " out", job.deliveryId(), failure.getMessage()));
     }
@@ -230,6 +231,10 @@ public class Dispatcher implements DeliveryJob.Steps {
         return Uni.createFrom().completionStage(() -> recorder.record(job, attempt, result, transition))
                 .onItemOrFailure().transform((owned, failure) -> {
                     releaseSlot(job);
+                    if (Boolean.TRUE.equals(owned) && transition.finishes()) {
+                        LOG.debugf("delivery %s ended: %s", job.deliveryId(),
+                                result.success() ? "delivered" : result.error());
+                    }
                     boolean again = here && Boolean.TRUE.equals(owned);
                     if (!again) {
                         stopWaiting(job);
