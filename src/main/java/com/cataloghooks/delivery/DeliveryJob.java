@@ -28,6 +28,7 @@ public final class DeliveryJob {
     private volatile int attempt;
     private final AtomicBoolean claimedAttemptTaken = new AtomicBoolean();
     private final AtomicBoolean holdsSlot = new AtomicBoolean();
+    private final AtomicBoolean holdsWebhookSlot = new AtomicBoolean();
     private final AtomicBoolean waitsHere = new AtomicBoolean();
     private volatile boolean halted;
 
@@ -43,9 +44,14 @@ public final class DeliveryJob {
         return claimedAttemptTaken.compareAndSet(false, true);
     }
 
-    /** Marks the job as holding a request slot, or not; true when that changed (so counters move once). */
+    /** Marks the job as holding a slot of the replica, or not; true when that changed (so counters move once). */
     boolean holdSlot(boolean hold) {
         return holdsSlot.compareAndSet(!hold, hold);
+    }
+
+    /** Marks the job as holding one of its webhook's request slots, or not; true when that changed. */
+    boolean holdWebhookSlot(boolean hold) {
+        return holdsWebhookSlot.compareAndSet(!hold, hold);
     }
 
     /** Marks the job as waiting in this replica for its next attempt, or not; true when that changed. */

@@ -24,9 +24,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Claims due deliveries and runs their attempts, within bounds: at most {@code max-in-flight} requests in progress
- * in this replica and {@code max-in-flight-per-webhook} per webhook. A request holds its slot from its claim (or
- * the start of its retry) until its outcome is written; a delivery waiting for its next attempt holds none. Short
+ * Claims due deliveries and runs their attempts, within bounds: at most {@code max-in-flight-per-webhook} requests
+ * in progress per webhook (from the claim, or the start of a retry, until the answer), and at most
+ * {@code max-in-flight} attempts per replica (until their outcome is written, so memory stays bounded when the
+ * database is slow). A delivery waiting for its next attempt holds neither. Short
  * waits are spent here ({@code @Retry}, no thread held), at most {@code max-in-flight-per-webhook} per webhook;
  * every other wait is scheduled in the database, where the delivery waits as a row and nothing else.
  * <p>
@@ -223,6 +224,8 @@ public class Dispatcher implements DeliveryJob.Steps {
 
     @Override
     public Uni<Boolean> attemptEnded(DeliveryJob job, int attempt, AttemptResult result) {
+        releaseWebhookSlot(job);
+        nudge(); // its webhook may start another request while this outcome is being written
         AttemptRecorder.Transition transition = transition(job, attempt, result);
         boolean here = transition.status().equals("in_flight");
         if (here) {
@@ -264,6 +267,8 @@ public class Dispatcher implements DeliveryJob.Steps {
     private void takeSlot(DeliveryJob job) {
         if (job.holdSlot(true)) {
             inProgress.incrementAndGet();
+        }
+        if (job.holdWebhookSlot(true)) {
             counter(running, job).incrementAndGet();
         }
     }
@@ -280,10 +285,18 @@ public class Dispatcher implements DeliveryJob.Steps {
         }
     }
 
+    /** The request is over: its webhook may start another one. */
+    private void releaseWebhookSlot(DeliveryJob job) {
+        if (job.holdWebhookSlot(false)) {
+            counter(running, job).decrementAndGet();
+        }
+    }
+
+    /** The request is over and its outcome written: the replica may start another one. */
     private void releaseSlot(DeliveryJob job) {
+        releaseWebhookSlot(job);
         if (job.holdSlot(false)) {
             inProgress.decrementAndGet();
-            counter(running, job).decrementAndGet();
         }
     }
 
