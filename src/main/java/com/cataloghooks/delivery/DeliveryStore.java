@@ -1,15 +1,14 @@
 package com.cataloghooks.delivery;
 
+import com.cataloghooks.common.db.JdbcTransaction;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,25 +34,8 @@ public class DeliveryStore {
         this.mapper = mapper;
     }
 
-    /** Work on one connection inside one transaction, committed when it returns, rolled back when it throws. */
-    interface Transaction<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    <T> T inTransaction(Transaction<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new DeliveryStoreException(e);
-        }
+    <T> T inTransaction(JdbcTransaction.Work<T> work) {
+        return JdbcTransaction.run(dataSource, work);
     }
 
     /**
@@ -183,13 +165,6 @@ public class DeliveryStore {
             return mapper.readValue(json, HEADERS);
         } catch (IOException e) {
             throw new IllegalStateException("stored webhook headers are not a JSON object", e);
-        }
-    }
-
-    /** A database failure on the dispatcher's or recorder's side; the cause tells whether it is transient. */
-    static final class DeliveryStoreException extends RuntimeException {
-        DeliveryStoreException(SQLException cause) {
-            super(cause.getMessage(), cause);
         }
     }
 

@@ -1,6 +1,7 @@
 package com.cataloghooks.outbox;
 
 import com.cataloghooks.common.config.CatalogConfig;
+import com.cataloghooks.common.db.JdbcTransaction;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -93,24 +94,11 @@ public class OutboxRelay {
     }
 
     /**
-     * @return how many events went out; fewer than a full batch ends the drain.
-     *     Plain JDBC rather than a JTA transaction: the broker acknowledges on its own threads, and a transaction
-     *     context carried there by context propagation would make the commit fail.
+     * @return how many events went out; fewer than a full batch ends the drain (plain JDBC: see
+     *     {@link JdbcTransaction})
      */
     private int publishBatch() {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                int published = publish(connection);
-                connection.commit();
-                return published;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        return JdbcTransaction.run(dataSource, this::publish);
     }
 
     private int publish(Connection connection) throws SQLException {

@@ -1,5 +1,9 @@
 package com.cataloghooks.bench;
 
+import static com.cataloghooks.bench.Units.fmt;
+import static com.cataloghooks.bench.Units.mb;
+import static com.cataloghooks.bench.Units.ms;
+
 import com.cataloghooks.delivery.ClaimSql;
 import com.cataloghooks.testsupport.LoadGenerator;
 import com.cataloghooks.testsupport.PackagedArtifact;
@@ -34,7 +38,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -980,19 +983,6 @@ public final class DeliveryBenchmark {
 
     private static double seconds(long nanos) {
         return nanos / 1e9;
-    }
-
-    private static String ms(long nanos) {
-        double millis = nanos / 1e6;
-        return millis >= 10_000 ? fmt("%.1f s", millis / 1000) : fmt(millis >= 100 ? "%.0f ms" : "%.1f ms", millis);
-    }
-
-    private static String mb(long kb) {
-        return kb < 0 ? "n/a" : fmt("%.0f MB", kb / 1024.0);
-    }
-
-    private static String fmt(String format, Object... args) {
-        return String.format(Locale.ROOT, format, args);
     }
 
     private static void require(boolean condition, String message) {

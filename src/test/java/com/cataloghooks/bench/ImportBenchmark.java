@@ -1,5 +1,9 @@
 package com.cataloghooks.bench;
 
+import static com.cataloghooks.bench.Units.fmt;
+import static com.cataloghooks.bench.Units.mb;
+import static com.cataloghooks.bench.Units.ms;
+
 import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
 
@@ -23,7 +27,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -455,20 +458,6 @@ public final class ImportBenchmark {
         } catch (IOException | RuntimeException e) {
             return "n/a";
         }
-    }
-
-    private static String ms(long nanos) {
-        double millis = nanos / 1e6;
-        return nanos < 0 ? "n/a" : millis >= 10_000 ? fmt("%.1f s", millis / 1000)
-                : fmt(millis >= 100 ? "%.0f ms" : "%.1f ms", millis);
-    }
-
-    private static String mb(long kb) {
-        return kb < 0 ? "n/a" : fmt("%.0f MB", kb / 1024.0);
-    }
-
-    private static String fmt(String format, Object... args) {
-        return String.format(Locale.ROOT, format, args);
     }
 
     private static void check(boolean condition, String failure) {
