@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * What one attempt came to. {@code statusCode} is null when no HTTP answer arrived (timeout, refused connection).
  *
- * @param retryable  whether another attempt may succeed: everything but success and {@code 410 Gone}
+ * @param retryable  whether another attempt may succeed: everything but success, {@code 410 Gone} and a target the
+ *                   service refuses to reach
  * @param retryAfter how long the receiver asked us to wait ({@code Retry-After} on 429 or 503), or null
  */
 public record AttemptResult(Integer statusCode, String responseBody, int responseTimeMs, String error,
@@ -16,6 +17,11 @@ public record AttemptResult(Integer statusCode, String responseBody, int respons
         String error = ok ? null : "HTTP " + status;
         return new AttemptResult(status, body, timeMs, error, ok, !ok && status != 410,
                 status == 429 || status == 503 ? retryAfter : null);
+    }
+
+    /** Not sent: the webhook's URL points, or resolves, where webhooks may not go. Retrying would not change that. */
+    static AttemptResult refused(String reason, int timeMs) {
+        return new AttemptResult(null, null, timeMs, "refused: " + reason, false, false, null);
     }
 
     static AttemptResult unanswered(String error, int timeMs) {

@@ -5,6 +5,8 @@ import com.cataloghooks.common.web.QueryParams;
 import com.cataloghooks.delivery.api.WebhookLogResponse;
 import com.cataloghooks.webhook.WebhookService;
 import jakarta.transaction.Transactional;
+import com.cataloghooks.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -30,13 +32,14 @@ public class DeliveryLogResource {
         this.logs = logs;
     }
 
+    @RolesAllowed({Roles.READER, Roles.WEBHOOK_ADMIN})
     @GET
     @Transactional
     @Operation(summary = "Every attempt to reach the webhook, newest first")
     public List<WebhookLogResponse> logs(@RestPath String id, @RestQuery String limit, @RestQuery String offset) {
         UUID webhookId = QueryParams.pathId("webhook", id);
         PageRequest page = PageRequest.parse(limit, offset, 50, 100);
-        webhooks.require(webhookId);
+        webhooks.requireExists(webhookId);
         return logs.page(webhookId, page).stream().map(DeliveryLogResource::toResponse).toList();
     }
 

@@ -1,5 +1,6 @@
 package com.cataloghooks.delivery;
 
+import com.cataloghooks.common.crypto.StoredSecrets;
 import com.cataloghooks.common.db.JdbcTransaction;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,10 +29,12 @@ public class DeliveryStore {
 
     private final AgroalDataSource dataSource;
     private final ObjectMapper mapper;
+    private final StoredSecrets secrets;
 
-    public DeliveryStore(AgroalDataSource dataSource, ObjectMapper mapper) {
+    public DeliveryStore(AgroalDataSource dataSource, ObjectMapper mapper, StoredSecrets secrets) {
         this.dataSource = dataSource;
         this.mapper = mapper;
+        this.secrets = secrets;
     }
 
     <T> T inTransaction(JdbcTransaction.Work<T> work) {
@@ -83,8 +86,8 @@ public class DeliveryStore {
                     while (rs.next()) {
                         claimed.add(new Claimed(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                                 rs.getInt(3), rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6),
-                                rs.getObject(7, UUID.class), rs.getString(8), rs.getString(9),
-                                headers(rs.getString(10)), rs.getInt(11), rs.getInt(12)));
+                                rs.getObject(7, UUID.class), rs.getString(8), secrets.openSecret(rs.getString(9)),
+                                secrets.openHeaders(headers(rs.getString(10))), rs.getInt(11), rs.getInt(12)));
                     }
                 }
                 return claimed;
@@ -168,8 +171,16 @@ public class DeliveryStore {
         }
     }
 
-    /** A delivery this replica has just claimed, for the attempt numbered {@code attempt}. */
+    /**
+     * A delivery this replica has just claimed, for the attempt numbered {@code attempt}; its webhook's secret and
+     * header values decrypted (every stored value decrypts: {@code SecretReencryption} checks that at startup).
+     */
     record Claimed(UUID id, UUID token, int attempt, UUID eventId, String eventType, String body, UUID webhookId,
                    String url, String secret, Map<String, String> headers, int timeoutSeconds, int retryCount) {
+
+        @Override
+        public String toString() {
+            return "Claimed[id=" + id + ", webhook=" + webhookId + ", attempt=" + attempt + "]";
+        }
     }
 }

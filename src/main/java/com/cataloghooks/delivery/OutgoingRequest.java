@@ -7,6 +7,12 @@ import java.util.UUID;
 /** One HTTP POST to a receiver, headers and signature included. */
 record OutgoingRequest(String url, Map<String, String> headers, String body, int timeoutSeconds) {
 
+    @Override
+    public String toString() {
+        // custom header values are secrets at rest: never print them
+        return "OutgoingRequest[url=" + url + ", headers=" + headers.keySet() + "]";
+    }
+
     static final String USER_AGENT = "FulFil-Webhook/1.0";
 
     /**

@@ -1,6 +1,8 @@
 package com.cataloghooks.delivery;
 
 import com.cataloghooks.common.config.CatalogConfig;
+import com.cataloghooks.webhook.RefusedTargetException;
+import com.cataloghooks.webhook.TargetPolicy;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Vertx;
@@ -12,10 +14,13 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.SocketAddress;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,17 +33,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and only its first {@code response-body-limit} characters are kept: once they are in, the connection is closed,
  * so a receiver answering gigabytes, or never finishing, costs a few kilobytes. Non-blocking: nothing waits on a
  * thread.
+ * <p>
+ * Unless every target is allowed ({@link TargetPolicy#allowsEverything}), the host is resolved and checked first,
+ * and the request connects to the checked address while still naming the host (Host header, TLS server name and
+ * certificate check): a DNS answer that changes after the check is never used.
  */
 @ApplicationScoped
 public class ReceiverHttp {
 
     private final Vertx vertx;
+    private final TargetPolicy targets;
     private final HttpClient client;
     private final long connectTimeoutMs;
     private final int bodyLimit;
 
-    public ReceiverHttp(Vertx vertx, CatalogConfig config) {
+    public ReceiverHttp(Vertx vertx, CatalogConfig config, TargetPolicy targets) {
         this.vertx = vertx;
+        this.targets = targets;
         this.connectTimeoutMs = config.delivery().connectTimeout().toMillis();
         this.bodyLimit = config.delivery().responseBodyLimit();
         HttpClientOptions options = new HttpClientOptions()
@@ -94,6 +105,24 @@ public class ReceiverHttp {
                 end(AttemptResult.unanswered("invalid URL: " + e.getMessage(), elapsedMs()));
                 return;
             }
+            if (targets.allowsEverything()) {
+                send(options);
+                return;
+            }
+            // resolving blocks (the system resolver), so it runs on a worker; the deadline above still holds
+            vertx.executeBlocking(() -> targets.pin(request.url()), false)
+                    .onFailure(failure -> end(failure instanceof RefusedTargetException refused
+                            ? AttemptResult.refused(refused.getMessage(), elapsedMs())
+                            : AttemptResult.unanswered(describe(failure, request.timeoutSeconds()), elapsedMs())))
+                    .onSuccess(address -> {
+                        if (!ended.get()) {
+                            send(options.setServer(SocketAddress.inetSocketAddress(
+                                    new InetSocketAddress(address, port(request.url())))));
+                        }
+                    });
+        }
+
+        private void send(RequestOptions options) {
             client.request(options)
                     .onFailure(this::failed)
                     .onSuccess(outgoing -> {
@@ -148,6 +177,11 @@ public class ReceiverHttp {
         private int elapsedMs() {
             return (int) Duration.ofNanos(System.nanoTime() - start).toMillis();
         }
+    }
+
+    private static int port(String url) {
+        URI uri = URI.create(url);
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     static String describe(Throwable failure, int timeoutSeconds) {

@@ -3,6 +3,8 @@ package com.cataloghooks.delivery;
 import com.cataloghooks.common.web.QueryParams;
 import com.cataloghooks.delivery.api.TestWebhookRequest;
 import com.cataloghooks.delivery.api.TestWebhookResponse;
+import com.cataloghooks.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -24,6 +26,7 @@ public class WebhookTestResource {
         this.tester = tester;
     }
 
+    @RolesAllowed(Roles.WEBHOOK_ADMIN)
     @POST
     @Operation(summary = "Send one signed test request to the webhook (also when inactive) and report the outcome")
     public TestWebhookResponse test(@RestPath String id, TestWebhookRequest request) {

@@ -4,8 +4,8 @@ import com.cataloghooks.common.error.InvalidInputException;
 import com.cataloghooks.common.event.EventType;
 import com.cataloghooks.delivery.api.TestWebhookRequest;
 import com.cataloghooks.delivery.api.TestWebhookResponse;
-import com.cataloghooks.webhook.Webhook;
 import com.cataloghooks.webhook.WebhookService;
+import com.cataloghooks.webhook.WebhookTarget;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,26 +30,31 @@ public class WebhookTester {
     private final WebhookSender sender;
     private final WebhookLogRepository logs;
     private final ObjectMapper mapper;
+    private final TestSendLimit limit;
 
-    public WebhookTester(WebhookService webhooks, WebhookSender sender, WebhookLogRepository logs, ObjectMapper mapper) {
+    public WebhookTester(WebhookService webhooks, WebhookSender sender, WebhookLogRepository logs, ObjectMapper mapper,
+                         TestSendLimit limit) {
         this.webhooks = webhooks;
         this.sender = sender;
         this.logs = logs;
         this.mapper = mapper;
+        this.limit = limit;
     }
 
     public TestWebhookResponse test(UUID webhookId, TestWebhookRequest request) {
-        Webhook webhook = webhooks.require(webhookId);
+        WebhookTarget webhook = webhooks.target(webhookId);
         String event = eventOf(webhook, request);
         Map<String, Object> payload = request == null || request.payload() == null
                 ? exampleFor(event)
                 : request.payload();
         UUID eventId = UUID.randomUUID();
         String body = body(event, payload);
-        OutgoingRequest outgoing = OutgoingRequest.build(webhook.getUrl(), webhook.getSecret(), webhook.getHeaders(),
-                eventId, event, body, webhook.getTimeoutSeconds(), Instant.now().getEpochSecond());
-        AttemptResult result = sender.sendOnce(outgoing)
-                .await().atMost(Duration.ofSeconds(webhook.getTimeoutSeconds() + 10L));
+        OutgoingRequest outgoing = OutgoingRequest.build(webhook.url(), webhook.secret(), webhook.headers(),
+                eventId, event, body, webhook.timeoutSeconds(), Instant.now().getEpochSecond());
+        AttemptResult result;
+        try (TestSendLimit.Slot slot = limit.acquire(webhookId)) {
+            result = sender.sendOnce(outgoing).await().atMost(Duration.ofSeconds(webhook.timeoutSeconds() + 10L));
+        }
         log(webhookId, eventId, event, body, result);
         return new TestWebhookResponse(result.success(), result.statusCode(), result.responseTimeMs(),
                 result.responseBody(), result.error());
@@ -65,9 +70,9 @@ public class WebhookTester {
         }
     }
 
-    private static String eventOf(Webhook webhook, TestWebhookRequest request) {
+    private static String eventOf(WebhookTarget webhook, TestWebhookRequest request) {
         if (request == null || request.event() == null) {
-            return webhook.getEvents().isEmpty() ? EventType.PRODUCT_CREATED.wireName() : webhook.getEvents().get(0);
+            return webhook.events().isEmpty() ? EventType.PRODUCT_CREATED.wireName() : webhook.events().get(0);
         }
         if (EventType.fromWireName(request.event()).isEmpty()) {
             throw new InvalidInputException("event", "'" + request.event() + "' is not a known event; known: "

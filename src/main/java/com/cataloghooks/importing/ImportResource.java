@@ -13,6 +13,8 @@ import com.cataloghooks.task.api.TaskAccepted;
 import com.cataloghooks.task.api.TaskResponse;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
+import com.cataloghooks.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -71,6 +73,7 @@ public class ImportResource {
         this.runner = runner;
     }
 
+    @RolesAllowed(Roles.WRITER)
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(summary = "Import products from a CSV file (multipart field 'file')",
@@ -96,6 +99,7 @@ public class ImportResource {
         return accepted(imports.start(uploads.adopt(file.uploadedFile()), name), uriInfo);
     }
 
+    @RolesAllowed(Roles.WRITER)
     @POST
     @Consumes({CSV, "application/csv"})
     @Operation(summary = "Import products from a CSV request body", description = "Same as the multipart upload;"
@@ -110,6 +114,7 @@ public class ImportResource {
         return accepted(imports.start(stored, name), uriInfo);
     }
 
+    @RolesAllowed(Roles.WRITER)
     @POST
     @Consumes(MediaType.WILDCARD)
     @Operation(hidden = true)
@@ -118,12 +123,14 @@ public class ImportResource {
                 "send the CSV file as multipart/form-data (field 'file') or as a text/csv body");
     }
 
+    @RolesAllowed(Roles.READER)
     @GET
     @Operation(summary = "List imports, newest first")
     public Page<TaskResponse> list(@RestQuery String limit, @RestQuery String offset) {
         return tasks.list(TaskKind.IMPORT, PageRequest.parse(limit, offset, 20, 100));
     }
 
+    @RolesAllowed(Roles.READER)
     @GET
     @Path("/{id}")
     @Operation(summary = "An import's state: status, counts, the first row errors")
@@ -131,6 +138,7 @@ public class ImportResource {
         return tasks.get(TaskKind.IMPORT, QueryParams.pathId("import", id));
     }
 
+    @RolesAllowed(Roles.WRITER)
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Cancel an import (rows already imported stay)")
@@ -140,6 +148,7 @@ public class ImportResource {
         return Response.accepted(tasks.cancel(TaskKind.IMPORT, QueryParams.pathId("import", id))).build();
     }
 
+    @RolesAllowed(Roles.READER)
     @GET
     @Path("/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)

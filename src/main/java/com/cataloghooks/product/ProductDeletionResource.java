@@ -9,6 +9,8 @@ import com.cataloghooks.task.TaskService;
 import com.cataloghooks.task.api.TaskResponse;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
+import com.cataloghooks.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -39,12 +41,14 @@ public class ProductDeletionResource {
         this.events = events;
     }
 
+    @RolesAllowed(Roles.READER)
     @GET
     @Operation(summary = "List bulk deletes, newest first")
     public Page<TaskResponse> list(@RestQuery String limit, @RestQuery String offset) {
         return tasks.list(TaskKind.BULK_DELETE, PageRequest.parse(limit, offset, 20, 100));
     }
 
+    @RolesAllowed(Roles.READER)
     @GET
     @Path("/{id}")
     @Operation(summary = "A bulk delete's state: status, total_rows, processed_rows, deleted")
@@ -52,6 +56,7 @@ public class ProductDeletionResource {
         return tasks.get(TaskKind.BULK_DELETE, QueryParams.pathId("deletion", id));
     }
 
+    @RolesAllowed(Roles.WRITER)
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Cancel a bulk delete (products already deleted stay deleted)")
@@ -59,6 +64,7 @@ public class ProductDeletionResource {
         return Response.accepted(tasks.cancel(TaskKind.BULK_DELETE, QueryParams.pathId("deletion", id))).build();
     }
 
+    @RolesAllowed(Roles.READER)
     @GET
     @Path("/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)

@@ -10,6 +10,8 @@ import com.cataloghooks.product.api.UpdateProductRequest;
 import com.cataloghooks.task.api.TaskAccepted;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import com.cataloghooks.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -49,6 +51,7 @@ public class ProductResource {
         this.bulkDelete = bulkDelete;
     }
 
+    @RolesAllowed(Roles.WRITER)
     @POST
     @Operation(summary = "Create a product (emits product.created)")
     public Response create(@Valid @NotNull CreateProductRequest request,
@@ -59,6 +62,7 @@ public class ProductResource {
         return Response.created(location).entity(created).build();
     }
 
+    @RolesAllowed(Roles.READER)
     @GET
     @Operation(summary = "List products, newest first, with optional filters")
     public Page<ProductResponse> list(@RestQuery String limit, @RestQuery String offset,
@@ -75,6 +79,7 @@ public class ProductResource {
         return service.list(filter, PageRequest.parse(limit, offset, 20, 100), after);
     }
 
+    @RolesAllowed(Roles.READER)
     @GET
     @Path("/{id}")
     @Operation(summary = "Get a product")
@@ -82,6 +87,7 @@ public class ProductResource {
         return service.get(QueryParams.pathId("product", id));
     }
 
+    @RolesAllowed(Roles.WRITER)
     @PUT
     @Path("/{id}")
     @Operation(summary = "Update some fields of a product (emits product.updated when something changed)")
@@ -90,6 +96,7 @@ public class ProductResource {
         return service.update(QueryParams.pathId("product", id), request, trigger(triggerWebhooks));
     }
 
+    @RolesAllowed(Roles.WRITER)
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Delete a product (emits product.deleted)")
@@ -99,6 +106,7 @@ public class ProductResource {
         return Response.noContent().build();
     }
 
+    @RolesAllowed(Roles.WRITER)
     @DELETE
     @Operation(summary = "Delete every product matching the filters, as a background task",
             description = "Needs confirm=true. Without filters, deletes the whole catalog. Emits product.deleted"

@@ -35,6 +35,7 @@ public class Webhook {
     @Column(name = "is_active", nullable = false)
     private boolean active;
 
+    /** Encrypted ({@code StoredSecrets}), as are the values of {@link #headers}. */
     private String secret;
 
     @Column(columnDefinition = "text")
@@ -94,9 +95,9 @@ public class Webhook {
         this.events = events.toArray(String[]::new);
     }
 
-    /** An empty secret removes it: deliveries are then unsigned. */
-    void changeSecret(String secret) {
-        this.secret = secret.isEmpty() ? null : secret;
+    /** Null removes it: deliveries are then unsigned. */
+    void changeSecret(String sealedSecret) {
+        this.secret = sealedSecret;
     }
 
     void changeDescription(String description) {

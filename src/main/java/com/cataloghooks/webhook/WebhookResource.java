@@ -10,6 +10,8 @@ import com.cataloghooks.webhook.api.UpdateWebhookRequest;
 import com.cataloghooks.webhook.api.WebhookResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import com.cataloghooks.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -40,6 +42,7 @@ public class WebhookResource {
         this.service = service;
     }
 
+    @RolesAllowed({Roles.READER, Roles.WEBHOOK_ADMIN})
     @GET
     @Operation(summary = "List webhooks, newest first")
     public Page<WebhookResponse> list(@RestQuery String limit, @RestQuery String offset,
@@ -47,6 +50,7 @@ public class WebhookResource {
         return service.list(QueryParams.boolParam("is_active", isActive), PageRequest.parse(limit, offset, 20, 100));
     }
 
+    @RolesAllowed(Roles.WEBHOOK_ADMIN)
     @POST
     @Operation(summary = "Create a webhook")
     public Response create(@Valid @NotNull CreateWebhookRequest request, UriInfo uriInfo) {
@@ -55,6 +59,7 @@ public class WebhookResource {
                 .entity(created).build();
     }
 
+    @RolesAllowed({Roles.READER, Roles.WEBHOOK_ADMIN})
     @GET
     @Path("/events")
     @Operation(summary = "The events a webhook can subscribe to, with an example payload each")
@@ -64,6 +69,7 @@ public class WebhookResource {
                 .toList();
     }
 
+    @RolesAllowed({Roles.READER, Roles.WEBHOOK_ADMIN})
     @GET
     @Path("/{id}")
     @Operation(summary = "Get a webhook")
@@ -71,6 +77,7 @@ public class WebhookResource {
         return service.get(QueryParams.pathId("webhook", id));
     }
 
+    @RolesAllowed(Roles.WEBHOOK_ADMIN)
     @PUT
     @Path("/{id}")
     @Operation(summary = "Update some fields of a webhook")
@@ -78,6 +85,7 @@ public class WebhookResource {
         return service.update(QueryParams.pathId("webhook", id), request);
     }
 
+    @RolesAllowed(Roles.WEBHOOK_ADMIN)
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Delete a webhook, its pending deliveries and its logs")

@@ -3,6 +3,7 @@ package com.cataloghooks.webhook;
 import com.cataloghooks.common.error.FieldError;
 import com.cataloghooks.common.error.InvalidInputException;
 import com.cataloghooks.common.error.NotFoundException;
+import com.cataloghooks.common.crypto.StoredSecrets;
 import com.cataloghooks.common.time.DatabaseClock;
 import com.cataloghooks.common.web.Page;
 import com.cataloghooks.common.web.PageRequest;
@@ -18,7 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Webhook subscriptions: CRUD and the rules a subscription must follow. Sending is the delivery package's job. */
+/**
+ * Webhook subscriptions: CRUD and the rules a subscription must follow. Sending is the delivery package's job.
+ * Secrets and custom header values are stored encrypted ({@link StoredSecrets}) and never returned.
+ */
 @ApplicationScoped
 public class WebhookService {
 
@@ -27,22 +31,28 @@ public class WebhookService {
 
     private final WebhookRepository repository;
     private final DatabaseClock clock;
+    private final TargetPolicy targets;
+    private final StoredSecrets secrets;
 
-    public WebhookService(WebhookRepository repository, DatabaseClock clock) {
+    public WebhookService(WebhookRepository repository, DatabaseClock clock, TargetPolicy targets,
+                          StoredSecrets secrets) {
         this.repository = repository;
         this.clock = clock;
+        this.targets = targets;
+        this.secrets = secrets;
     }
 
     @Transactional
     public WebhookResponse create(CreateWebhookRequest request) {
         List<FieldError> errors = new ArrayList<>();
-        WebhookRules.checkUrl(request.url(), errors);
+        checkUrl(request.url(), errors);
         WebhookRules.checkEvents(request.events(), errors);
         WebhookRules.checkHeaders(request.headers(), errors);
         failIfAny(errors);
-        Webhook webhook = new Webhook(request.url(), distinct(request.events()), emptyToNull(request.secret()),
+        Webhook webhook = new Webhook(request.url(), distinct(request.events()),
+                secrets.sealSecret(emptyToNull(request.secret())),
                 request.description(), request.isActive() == null || request.isActive(),
-                request.headers() == null ? Map.of() : request.headers(),
+                secrets.sealHeaders(request.headers() == null ? Map.of() : request.headers()),
                 request.retryCount() == null ? DEFAULT_RETRY_COUNT : request.retryCount(),
                 request.timeoutSeconds() == null ? DEFAULT_TIMEOUT_SECONDS : request.timeoutSeconds(),
                 // compared with event times by the delivery planner: both come from the database's clock
@@ -66,7 +76,7 @@ public class WebhookService {
     public WebhookResponse update(UUID id, UpdateWebhookRequest request) {
         Webhook webhook = find(id);
         List<FieldError> errors = new ArrayList<>();
-        WebhookRules.checkUrl(request.url(), errors);
+        checkUrl(request.url(), errors);
         WebhookRules.checkEvents(request.events(), errors);
         WebhookRules.checkHeaders(request.headers(), errors);
         failIfAny(errors);
@@ -77,7 +87,7 @@ public class WebhookService {
             webhook.changeEvents(distinct(request.events()));
         }
         if (request.secret() != null) {
-            webhook.changeSecret(request.secret());
+            webhook.changeSecret(secrets.sealSecret(emptyToNull(request.secret())));
         }
         if (request.description() != null) {
             webhook.changeDescription(request.description());
@@ -86,7 +96,7 @@ public class WebhookService {
             webhook.changeActive(request.isActive());
         }
         if (request.headers() != null) {
-            webhook.changeHeaders(request.headers());
+            webhook.changeHeaders(secrets.sealHeaders(request.headers()));
         }
         if (request.retryCount() != null) {
             webhook.changeRetryCount(request.retryCount());
@@ -109,10 +119,30 @@ public class WebhookService {
         repository.delete(webhook);
     }
 
-    /** The webhook itself, for the delivery side (which may read the secret to sign). */
+    /** Fails with 404 when there is no such webhook. */
     @Transactional
-    public Webhook require(UUID id) {
-        return find(id);
+    public void requireExists(UUID id) {
+        find(id);
+    }
+
+    /** Where and how to send to the webhook, secrets decrypted: for the delivery side (test sends). */
+    @Transactional
+    public WebhookTarget target(UUID id) {
+        Webhook w = find(id);
+        return new WebhookTarget(w.getId(), w.getUrl(), w.getEvents(), secrets.openSecret(w.getSecret()),
+                secrets.openHeaders(w.getHeaders()), w.getTimeoutSeconds());
+    }
+
+    /** URL shape first; then where it leads (resolving its host), only for a well-formed URL. */
+    private void checkUrl(String url, List<FieldError> errors) {
+        int before = errors.size();
+        WebhookRules.checkUrl(url, errors);
+        if (url != null && errors.size() == before) {
+            String problem = targets.problemWith(url);
+            if (problem != null) {
+                errors.add(new FieldError("url", problem));
+            }
+        }
     }
 
     private Webhook find(UUID id) {
@@ -135,7 +165,7 @@ public class WebhookService {
 
     static WebhookResponse toResponse(Webhook w) {
         return new WebhookResponse(w.getId(), w.getUrl(), w.getEvents(), w.isActive(), w.getSecret() != null,
-                w.getDescription(), w.getHeaders(), w.getRetryCount(), w.getTimeoutSeconds(), w.getLastTriggeredAt(),
+                w.getDescription(), StoredSecrets.masked(w.getHeaders()), w.getRetryCount(), w.getTimeoutSeconds(), w.getLastTriggeredAt(),
                 w.getLastError(), w.getSuccessCount(), w.getFailureCount(), w.getCreatedAt(), w.getUpdatedAt());
     }
 }

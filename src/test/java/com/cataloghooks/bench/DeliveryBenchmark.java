@@ -1,5 +1,6 @@
 package com.cataloghooks.bench;
 
+import com.cataloghooks.testsupport.TestAuth;
 import static com.cataloghooks.bench.Units.fmt;
 import static com.cataloghooks.bench.Units.mb;
 import static com.cataloghooks.bench.Units.ms;
@@ -419,7 +420,7 @@ public final class DeliveryBenchmark {
             for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
                 String body = "{\"sku\":\"DLVBENCH-" + tag + "-" + run + "-" + i + "\",\"name\":\"Benchmark product "
                         + i + "\",\"description\":\"delivery benchmark\"}";
-                HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/products"))
+                HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/products")).header("Authorization", TestAuth.BEARER)
                         .timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
                 long sent = System.nanoTime();
@@ -731,7 +732,7 @@ public final class DeliveryBenchmark {
     }
 
     private String send(String method, String url, String json, int expected) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", TestAuth.BEARER).timeout(REQUEST_TIMEOUT);
         if (json != null) {
             request.header("Content-Type", "application/json");
         }

@@ -1,5 +1,6 @@
 package com.cataloghooks.bench;
 
+import com.cataloghooks.testsupport.TestAuth;
 import static com.cataloghooks.bench.Units.fmt;
 import static com.cataloghooks.bench.Units.mb;
 import static com.cataloghooks.bench.Units.ms;
@@ -231,7 +232,7 @@ public final class ImportBenchmark {
 
     private String createProbeProduct() throws Exception {
         String body = "{\"sku\":\"BENCH-PROBE-" + UUID.randomUUID() + "\",\"name\":\"probe\"}";
-        return field(send(HttpRequest.newBuilder(URI.create(base + "/api/v1/products"))
+        return field(send(HttpRequest.newBuilder(URI.create(base + "/api/v1/products")).header("Authorization", TestAuth.BEARER)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), 201), "id");
     }
 
@@ -240,7 +241,7 @@ public final class ImportBenchmark {
     /** Wall time runs from just before the upload until a poll sees the final status. */
     private ImportRun runImport(Path csv) throws Exception {
         long t0 = System.nanoTime();
-        String accepted = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/products/imports?filename=bench.csv"))
+        String accepted = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/products/imports?filename=bench.csv")).header("Authorization", TestAuth.BEARER)
                 .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofFile(csv)), 202);
         long uploadNanos = System.nanoTime() - t0;
         String statusUrl = base + field(accepted, "status_url");
@@ -272,7 +273,7 @@ public final class ImportBenchmark {
         AtomicLong errors = new AtomicLong();
         AtomicLong maxRss = new AtomicLong(-1);
         AtomicBoolean stop = new AtomicBoolean();
-        HttpRequest probe = HttpRequest.newBuilder(URI.create(probeUrl)).GET().build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(probeUrl)).header("Authorization", TestAuth.BEARER).GET().build();
         Thread prober = new Thread(() -> {
             while (!stop.get()) {
                 long t0 = System.nanoTime();
@@ -404,7 +405,7 @@ public final class ImportBenchmark {
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     private String get(String url) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(url)).GET(), 200);
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", TestAuth.BEARER).GET(), 200);
     }
 
     /** Sends the request and returns the body, failing on any status but {@code expected}. */

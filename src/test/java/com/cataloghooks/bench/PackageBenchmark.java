@@ -1,5 +1,6 @@
 package com.cataloghooks.bench;
 
+import com.cataloghooks.testsupport.TestAuth;
 import com.cataloghooks.testsupport.PackagedArtifact;
 import com.cataloghooks.testsupport.ServiceProcess;
 import com.cataloghooks.testsupport.TestInfrastructure;
@@ -156,7 +157,7 @@ public final class PackageBenchmark {
                 + UUID.randomUUID() + "\",\"sku\":\"SKU\",\"name\":\"name\",\"description\":null,\"active\":true}}";
         long started = System.nanoTime();
         runConcurrently(webhooks * PER_WEBHOOK_CONCURRENCY, total, i -> {
-            HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(receiver.url("/ceiling/" + (i % webhooks))))
+            HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(receiver.url("/ceiling/" + (i % webhooks)))).header("Authorization", TestAuth.BEARER)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
             require(answer.statusCode() == 200, "receiver answered " + answer.statusCode());
@@ -193,7 +194,7 @@ public final class PackageBenchmark {
             Duration wall = Duration.ofNanos(System.nanoTime() - started);
             Map<String, Long> after = memory(service.pid());
             for (String id : webhookIds) {
-                http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/webhooks/" + id)).DELETE().build(),
+                http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/webhooks/" + id)).header("Authorization", TestAuth.BEARER).DELETE().build(),
                         HttpResponse.BodyHandlers.discarding());
             }
             return new Delivery(after.get("VmRSS"), after.get("VmHWM"), delivered, wall);
@@ -210,7 +211,7 @@ public final class PackageBenchmark {
     }
 
     private HttpResponse<String> post(String url, String json) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", TestAuth.BEARER).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -106,7 +106,8 @@ class BadInputCorpusTest {
     private HttpRequest request(JsonNode entry, String productId, String webhookId) {
         String path = entry.get("path").asText().replace("{product}", productId).replace("{webhook}", webhookId);
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + path))
-                .timeout(Duration.ofSeconds(30));
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", com.cataloghooks.testsupport.TestAuth.BEARER);
         if (!entry.get("content_type").isNull()) {
             builder.header("Content-Type", entry.get("content_type").asText());
         }

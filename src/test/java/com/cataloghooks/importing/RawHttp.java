@@ -29,6 +29,7 @@ final class RawHttp {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /api/v1/products/imports HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\n"
+                    + "Authorization: " + com.cataloghooks.testsupport.TestAuth.BEARER + "\r\n"
                     + lengthHeader + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             // the body goes on its own thread: the answer may come, and the connection close, before it is all sent

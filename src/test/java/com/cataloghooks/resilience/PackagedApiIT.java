@@ -63,7 +63,7 @@ class PackagedApiIT {
                 .when().post("/api/v1/webhooks")
                 .then().statusCode(201)
                 .body("has_secret", equalTo(true))
-                .body("headers.X-Api-Key", equalTo("k-123"))
+                .body("headers.X-Api-Key", equalTo("********"))
                 .extract().path("id");
     }
 

@@ -19,6 +19,7 @@ public class InfraTestResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         TestInfrastructure infra = TestInfrastructure.get();
+        TestAuth.install();
         return Map.of(
                 "quarkus.datasource.jdbc.url", infra.jdbcUrl(),
                 "quarkus.datasource.username", infra.username(),

@@ -110,6 +110,7 @@ public final class LoadGenerator implements AutoCloseable {
         HttpRequest request = HttpRequest.newBuilder(URI.create(target + "/api/v1/products"))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
+                .header("Authorization", TestAuth.BEARER)
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         Instant sentAt = Instant.now();

@@ -51,6 +51,7 @@ public final class ServiceProcess implements AutoCloseable {
     /** Like {@link #of(TestInfrastructure, Map)}, for the given package whatever the selection. */
     public static ServiceProcess of(PackagedArtifact artifact, TestInfrastructure infra, Map<String, String> extraEnv) {
         artifact.requirePresent();
+        TestAuth.install();
         int port = freePort();
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
@@ -58,6 +59,7 @@ public final class ServiceProcess implements AutoCloseable {
         env.put("QUARKUS_DATASOURCE_USERNAME", infra.username());
         env.put("QUARKUS_DATASOURCE_PASSWORD", infra.password());
         env.put("KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers());
+        env.putAll(TestAuth.SERVICE_ENV);
         env.putAll(extraEnv);
         try {
             Path log = Files.createTempFile(Path.of("target"), "service-" + port + "-", ".log");

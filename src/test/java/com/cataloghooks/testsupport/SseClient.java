@@ -24,7 +24,7 @@ public final class SseClient implements AutoCloseable {
 
     private SseClient(String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + path))
-                .header("Accept", "text/event-stream").GET().build();
+                .header("Accept", "text/event-stream").header("Authorization", TestAuth.BEARER).GET().build();
         ended = HttpClient.newHttpClient().sendAsync(request, HttpResponse.BodyHandlers.ofLines())
                 .thenApply(response -> {
                     status = response.statusCode();

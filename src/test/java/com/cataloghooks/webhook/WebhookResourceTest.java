@@ -62,7 +62,7 @@ class WebhookResourceTest {
                 .body("has_secret", equalTo(true))
                 .body("$", not(hasKey("secret")))
                 .body("description", equalTo("Product updates webhook"))
-                .body("headers.X-API-Key", equalTo("abc123"))
+                .body("headers.X-API-Key", equalTo("********"))
                 .body("retry_count", equalTo(3))
                 .body("timeout_seconds", equalTo(30))
                 .body("success_count", equalTo(0))

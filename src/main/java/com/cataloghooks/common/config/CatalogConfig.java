@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Min;
 import io.quarkus.runtime.configuration.MemorySize;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -25,6 +26,10 @@ public interface CatalogConfig {
     Tasks tasks();
 
     Imports imports();
+
+    Security security();
+
+    Webhooks webhooks();
 
     interface Outbox {
         /** How often the relay looks for events that are committed but not yet on Kafka. */
@@ -196,5 +201,58 @@ public interface CatalogConfig {
         @WithDefault("100")
         @Min(0)
         int errorSamples();
+    }
+
+    /** Who may call the API, and how stored secrets are protected. See the README's "Security" section. */
+    interface Security {
+        /**
+         * API keys, each {@code <name>:<sha256 of the key, hex>:<role>[+<role>...]}, comma-separated. Only the hash
+         * is configured; {@code scripts/new-api-key} makes a key and its entry.
+         */
+        Optional<List<String>> apiKeys();
+
+        /**
+         * Keys that encrypt webhook secrets and custom header values at rest, each {@code <id>:<32 bytes, base64>},
+         * comma-separated. Required.
+         */
+        Optional<List<String>> encryptionKeys();
+
+        /** The id (from {@code encryption-keys}) new values are encrypted with; defaults to the first listed. */
+        Optional<String> activeEncryptionKey();
+
+        /** Who may read {@code /q/metrics}: {@code permit} (anyone) or {@code authenticated} (any valid credential). */
+        @WithDefault("permit")
+        String metricsAccess();
+
+        /** Who may read the OpenAPI document and Swagger UI: {@code permit} or {@code authenticated}. */
+        @WithDefault("permit")
+        String apiDocsAccess();
+
+        /** Failed authentications logged at WARN at most once per this interval (the rest are counted). */
+        @WithDefault("10s")
+        Duration failureLogInterval();
+    }
+
+    /** Where webhooks may point. */
+    interface Webhooks {
+        /**
+         * Lets webhook URLs reach loopback, private, link-local and other internal addresses. Off in production:
+         * a webhook URL must not become a way into the network the service runs in.
+         */
+        @WithDefault("false")
+        boolean allowPrivateTargets();
+
+        /** Internal ranges webhooks may reach all the same (e.g. an in-cluster receiver), as CIDRs. */
+        Optional<List<String>> allowedCidrs();
+
+        /** Test sends in progress at once per webhook; more get 429. */
+        @WithDefault("2")
+        @Min(1)
+        int maxTestsPerWebhook();
+
+        /** Test sends in progress at once in this replica, over all webhooks; more get 429. */
+        @WithDefault("8")
+        @Min(1)
+        int maxTests();
     }
 }

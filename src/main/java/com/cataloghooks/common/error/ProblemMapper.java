@@ -99,6 +99,29 @@ public class ProblemMapper {
         return problem(status, "about:blank", reason(status), httpDetail(status), List.of());
     }
 
+    /** No credential: RFC 6750's challenge, so a client knows a bearer token is expected. */
+    @ServerExceptionMapper
+    public Response unauthenticated(io.quarkus.security.UnauthorizedException e) {
+        return unauthorized("Send an API key or a JWT as 'Authorization: Bearer <credential>'", "Bearer");
+    }
+
+    /** A credential that is unknown, expired or does not verify; which of these is not told. */
+    @ServerExceptionMapper
+    public Response badCredential(io.quarkus.security.AuthenticationFailedException e) {
+        return unauthorized("The bearer credential is not valid", "Bearer error=\"invalid_token\"");
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e) {
+        return problem(403, "/problems/forbidden", "Forbidden",
+                "The credential is valid, but its roles do not allow this request", List.of());
+    }
+
+    private static Response unauthorized(String detail, String challenge) {
+        return Response.fromResponse(problem(401, "/problems/unauthorized", "Unauthorized", detail, List.of()))
+                .header("WWW-Authenticate", challenge).build();
+    }
+
     @ServerExceptionMapper
     public Response databaseDown(JDBCConnectionException e) {
         return databaseUnavailable(e);
@@ -164,6 +187,8 @@ public class ProblemMapper {
                 .entity(new Problem(type, title, status, detail, errors));
         if (status == 503) {
             response.header("Retry-After", RETRY_AFTER_SECONDS);
+        } else if (status == 429) {
+            response.header("Retry-After", 1);
         }
         return response.build();
     }

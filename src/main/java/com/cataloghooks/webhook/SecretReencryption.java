@@ -1,0 +1,83 @@
+package com.cataloghooks.webhook;
+
+import com.cataloghooks.common.crypto.StoredSecrets;
+import com.cataloghooks.common.db.JdbcTransaction;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Key rotation for secrets at rest. At startup, refuses to run when a stored value is encrypted with a key that is no
+ * longer configured (deliveries to that webhook could not be signed). Then, at startup and every hour, re-encrypts
+ * values stored under an older key with the active one, 100 webhooks per transaction, and logs how many: once that
+ * says 0, the old key may be removed from {@code catalog.security.encryption-keys}.
+ */
+@ApplicationScoped
+public class SecretReencryption {
+
+    private static final Logger LOG = Logger.getLogger(SecretReencryption.class);
+    private static final int BATCH = 100;
+
+    private final AgroalDataSource dataSource;
+    private final StoredSecrets secrets;
+
+    public SecretReencryption(AgroalDataSource dataSource, StoredSecrets secrets) {
+        this.dataSource = dataSource;
+        this.secrets = secrets;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        List<String> unknown = new ArrayList<>(keyIdsInUse());
+        unknown.removeAll(secrets.cipher().keyIds());
+        if (!unknown.isEmpty()) {
+            throw new IllegalStateException("Stored webhook secrets are encrypted with key(s) " + unknown
+                    + " that catalog.security.encryption-keys (CATALOG_SECURITY_ENCRYPTION_KEYS) does not list: add "
+                    + "them back until re-encryption with the active key has finished");
+        }
+        reencryptAll();
+    }
+
+    @Scheduled(every = "1h", delayed = "1h", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void hourly() {
+        reencryptAll();
+    }
+
+    /** Re-encrypts every value stored under another key than the active one; the number of webhooks rewritten. */
+    public int reencryptAll() {
+        int total = 0;
+        int done;
+        do {
+            done = JdbcTransaction.run(dataSource,
+                    connection -> SecretRewrite.reencrypt(connection, secrets.cipher(), BATCH));
+            total += done;
+        } while (done == BATCH);
+        if (total > 0) {
+            LOG.infof("re-encrypted the secrets of %d webhook(s) with key '%s'", total, secrets.cipher().activeKeyId());
+        }
+        return total;
+    }
+
+    private List<String> keyIdsInUse() {
+        return JdbcTransaction.run(dataSource, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("""
+                    SELECT split_part(secret, ':', 2) FROM webhooks WHERE secret IS NOT NULL
+                    UNION
+                    SELECT split_part(h.value, ':', 2) FROM webhooks, jsonb_each_text(headers) AS h(name, value)""");
+                 ResultSet rs = select.executeQuery()) {
+                List<String> ids = new ArrayList<>();
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+                return ids;
+            }
+        });
+    }
+}

@@ -1,0 +1,148 @@
+package com.cataloghooks.webhook;
+
+import com.cataloghooks.common.config.CatalogConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Where webhooks may send: by default only to public addresses, so that a webhook URL can never reach into the
+ * network the service runs in (loopback, private, carrier-grade NAT, link-local with the cloud metadata address,
+ * unique-local, multicast and the other special-purpose ranges of {@link AddressRanges}).
+ * <p>
+ * The check runs when a webhook is created or changed, and again before every request, after resolving the host:
+ * the request then connects to the very address that was checked ({@link #pin}), so a DNS answer that changes in
+ * between (DNS rebinding) gets nowhere. {@code catalog.webhooks.allow-private-targets} turns the check off (dev and
+ * tests, where receivers run on loopback); {@code catalog.webhooks.allowed-cidrs} lets chosen internal ranges through.
+ */
+@ApplicationScoped
+public class TargetPolicy {
+
+    private final boolean allowPrivate;
+    private final List<Cidr> allowed;
+
+    @Inject
+    public TargetPolicy(CatalogConfig config) {
+        this(config.webhooks().allowPrivateTargets(), config.webhooks().allowedCidrs().orElse(List.of()));
+    }
+
+    TargetPolicy(boolean allowPrivate, List<String> allowedCidrs) {
+        this.allowPrivate = allowPrivate;
+        this.allowed = allowedCidrs.stream().map(String::strip).filter(s -> !s.isEmpty()).map(cidr -> {
+            try {
+                return Cidr.parse(cidr);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("catalog.webhooks.allowed-cidrs: " + e.getMessage(), e);
+            }
+        }).toList();
+    }
+
+    /** Whether every target is allowed, so requests need no check and no pinning. */
+    public boolean allowsEverything() {
+        return allowPrivate;
+    }
+
+    /**
+     * The problem with a webhook URL's target, for a 400 at create or update; null when it may be used. A host
+     * that does not resolve now is accepted (it is checked again at every send).
+     */
+    public String problemWith(String url) {
+        if (allowPrivate) {
+            return null;
+        }
+        try {
+            pin(url);
+            return null;
+        } catch (RefusedTargetException e) {
+            return e.getMessage();
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The address a request to this URL must connect to, after checking it and every other address its host
+     * resolves to. Blocks while the host is resolved.
+     *
+     * @throws RefusedTargetException when the host is, or resolves to, an internal address that is not allowed
+     * @throws UnknownHostException   when the host does not resolve
+     */
+    public InetAddress pin(String url) throws RefusedTargetException, UnknownHostException {
+        String host = hostOf(url);
+        Optional<InetAddress> literal = literal(host);
+        if (literal.isPresent()) {
+            InetAddress address = literal.get();
+            refuseIfInternal(host, address, false);
+            return address;
+        }
+        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        if (name.equals("localhost") || name.endsWith(".localhost")) {
+            // RFC 6761: always loopback, whatever a resolver says
+            throw new RefusedTargetException("'" + host + "' is a loopback name; " + advice());
+        }
+        InetAddress[] addresses = InetAddress.getAllByName(name);
+        for (InetAddress address : addresses) {
+            refuseIfInternal(host, address, true);
+        }
+        return addresses[0];
+    }
+
+    private void refuseIfInternal(String host, InetAddress address, boolean resolved) throws RefusedTargetException {
+        if (allowPrivate) {
+            return;
+        }
+        String kind = AddressRanges.internalKind(address);
+        if (kind == null) {
+            return;
+        }
+        InetAddress judged = AddressRanges.embeddedIpv4(address);
+        if (allowed.stream().anyMatch(cidr -> cidr.contains(judged) || cidr.contains(address))) {
+            return;
+        }
+        String shown = judged.getHostAddress();
+        throw new RefusedTargetException((resolved ? "'" + host + "' resolves to " : "'" + host + "' is ") + shown
+                + ", " + kind + "; " + advice());
+    }
+
+    private static String advice() {
+        return "webhooks may only reach public addresses (an operator may allow internal ranges with "
+                + "catalog.webhooks.allowed-cidrs)";
+    }
+
+    /** The URL's host, lower case, without IPv6 brackets. */
+    static String hostOf(String url) throws RefusedTargetException {
+        try {
+            String host = new URI(url).getHost();
+            if (host == null || host.isEmpty()) {
+                throw new RefusedTargetException("the URL names no host");
+            }
+            host = host.toLowerCase(Locale.ROOT);
+            return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        } catch (URISyntaxException e) {
+            throw new RefusedTargetException("the URL is not valid");
+        }
+    }
+
+    /** The address an IP-literal host names, in any spelling a client might read it in; empty for a name. */
+    private static Optional<InetAddress> literal(String host) throws RefusedTargetException {
+        if (host.contains(":")) {
+            try {
+                return Optional.of(InetAddress.getByName("[" + host + "]")); // an IPv6 literal: no lookup
+            } catch (UnknownHostException e) {
+                throw new RefusedTargetException("'" + host + "' is not a valid IPv6 address");
+            }
+        }
+        try {
+            return Ipv4Literal.parse(host);
+        } catch (IllegalArgumentException e) {
+            throw new RefusedTargetException("'" + host + "' " + e.getMessage());
+        }
+    }
+}
