@@ -27,14 +27,16 @@ public class TargetPolicy {
 
     private final boolean allowPrivate;
     private final List<Cidr> allowed;
+    private final HostResolver resolver;
 
     @Inject
-    public TargetPolicy(CatalogConfig config) {
-        this(config.webhooks().allowPrivateTargets(), config.webhooks().allowedCidrs().orElse(List.of()));
+    public TargetPolicy(CatalogConfig config, HostResolver resolver) {
+        this(config.webhooks().allowPrivateTargets(), config.webhooks().allowedCidrs().orElse(List.of()), resolver);
     }
 
-    TargetPolicy(boolean allowPrivate, List<String> allowedCidrs) {
+    TargetPolicy(boolean allowPrivate, List<String> allowedCidrs, HostResolver resolver) {
         this.allowPrivate = allowPrivate;
+        this.resolver = resolver;
         this.allowed = allowedCidrs.stream().map(String::strip).filter(s -> !s.isEmpty()).map(cidr -> {
             try {
                 return Cidr.parse(cidr);
@@ -87,7 +89,7 @@ public class TargetPolicy {
             // RFC 6761: always loopback, whatever a resolver says
             throw new RefusedTargetException("'" + host + "' is a loopback name; " + advice());
         }
-        InetAddress[] addresses = InetAddress.getAllByName(name);
+        InetAddress[] addresses = resolver.resolve(name);
         for (InetAddress address : addresses) {
             refuseIfInternal(host, address, true);
         }

@@ -66,6 +66,15 @@ public final class TestReceiver implements AutoCloseable {
 
     /** Starts a receiver on the given port of 127.0.0.1 (0: any free port), e.g. where a receiver was down. */
     public static TestReceiver start(int port) {
+        return start(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** Starts a receiver on another local address (e.g. 127.0.0.2), any free port. */
+    public static TestReceiver startOn(InetAddress address) {
+        return start(address, 0);
+    }
+
+    private static TestReceiver start(InetAddress address, int port) {
         AtomicInteger threads = new AtomicInteger();
         ExecutorService executor = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "test-receiver-" + threads.incrementAndGet());
@@ -73,7 +82,7 @@ public final class TestReceiver implements AutoCloseable {
             return thread;
         });
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+            HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
             TestReceiver receiver = new TestReceiver(server, executor);
             server.createContext("/", receiver::handle);
             server.setExecutor(executor);
@@ -91,7 +100,8 @@ public final class TestReceiver implements AutoCloseable {
 
     /** The absolute URL of {@code path} on this receiver, e.g. {@code http://127.0.0.1:41234/hooks}. */
     public String url(String path) {
-        return "http://127.0.0.1:" + port() + (path.startsWith("/") ? path : "/" + path);
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + port()
+                + (path.startsWith("/") ? path : "/" + path);
     }
 
     /** Starts scripting the next responses of {@code path}; finish with {@link ResponseScript#with}. */
