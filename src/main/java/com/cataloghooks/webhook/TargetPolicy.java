@@ -121,15 +121,34 @@ public class TargetPolicy {
     /** The URL's host, lower case, without IPv6 brackets. */
     static String hostOf(String url) throws RefusedTargetException {
         try {
-            String host = new URI(url).getHost();
-            if (host == null || host.isEmpty()) {
+            String host = hostOf(new URI(url));
+            if (host == null) {
                 throw new RefusedTargetException("the URL names no host");
             }
-            host = host.toLowerCase(Locale.ROOT);
-            return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            return host;
         } catch (URISyntaxException e) {
             throw new RefusedTargetException("the URL is not valid");
         }
+    }
+
+    /**
+     * The host as an HTTP client reads it, lower case, without IPv6 brackets; null when there is none. Read from
+     * the authority, because {@link URI#getHost()} gives up on hosts such as {@code 0x7f.1} or {@code 127.1}, which
+     * clients still connect to.
+     */
+    static String hostOf(URI uri) {
+        String authority = uri.getRawAuthority();
+        if (authority == null) {
+            return null;
+        }
+        String host = authority.substring(authority.lastIndexOf('@') + 1);
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            host = end < 0 ? "" : host.substring(1, end);
+        } else if (host.lastIndexOf(':') >= 0) {
+            host = host.substring(0, host.lastIndexOf(':'));
+        }
+        return host.isEmpty() ? null : host.toLowerCase(Locale.ROOT);
     }
 
     /** The address an IP-literal host names, in any spelling a client might read it in; empty for a name. */

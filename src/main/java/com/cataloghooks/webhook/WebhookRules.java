@@ -45,7 +45,7 @@ final class WebhookRules {
             if (!scheme.equals("http") && !scheme.equals("https")) {
                 return "must start with http:// or https://";
             }
-            if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            if (TargetPolicy.hostOf(uri) == null) {
                 return "must name a host";
             }
             return null;
