@@ -157,4 +157,35 @@ class WebhookTestEndpointTest extends ReceiverTest {
         given().queryParam("offset", "x").when().get("/api/v1/webhooks/" + id + "/logs").then()
                 .statusCode(400).body("errors[0].field", equalTo("offset"));
     }
+
+    @Test
+    void testSendsToOneWebhookAreBoundedAndTheRestGet429() throws Exception {
+        String hook = path();
+        receiver.respondAlways(hook, 200, "slow", Duration.ofSeconds(3));
+        String id = api.webhook(receiver.url(hook), List.of("product.created"), Map.of());
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<Integer>> running = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                running.add(callers.submit(() -> given().contentType(ContentType.JSON).body("{}")
+                        .when().post("/api/v1/webhooks/" + id + "/test").statusCode()));
+            }
+            // both are at the receiver: the webhook's two test slots are taken
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> receiver.requests(hook).size() == 2);
+            given().contentType(ContentType.JSON).body("{}").when().post("/api/v1/webhooks/" + id + "/test")
+                    .then().statusCode(429).contentType("application/problem+json")
+                    .header("Retry-After", "1")
+                    .body("detail", containsString("test sends to one webhook"));
+            for (java.util.concurrent.Future<Integer> call : running) {
+                assertEquals(200, call.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertEquals(2, receiver.requests(hook).size(), "the refused test was not sent");
+            receiver.respondAlways(hook, 200, "fast");
+            given().contentType(ContentType.JSON).body("{}").when().post("/api/v1/webhooks/" + id + "/test")
+                    .then().statusCode(200).body("success", equalTo(true));
+        } finally {
+            callers.shutdownNow();
+        }
+    }
 }

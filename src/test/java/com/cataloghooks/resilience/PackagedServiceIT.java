@@ -9,14 +9,18 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.util.Map;
 
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The packaged jar, configured by environment variables only, with Kafka pointed at a port where nothing listens:
- * it starts, is alive, says quickly that it is not ready, and still serves its API documentation.
+ * it starts, is alive, says quickly that it is not ready, and still serves its API documentation. Without a way to
+ * call its API, or without a key for secrets at rest, it refuses to start and says what to set.
  */
 class PackagedServiceIT {
 
@@ -53,5 +57,25 @@ class PackagedServiceIT {
                 .statusCode(200).body(containsString("swagger"));
         RestAssured.given().baseUri(service.baseUrl()).get("/api/openapi").then()
                 .statusCode(200).body(containsString("/api/v1/webhooks/{id}/test"));
+    }
+
+    @Test
+    void refusesToStartWhenNoOneCouldCallTheApi() throws IOException {
+        try (ServiceProcess locked = ServiceProcess.of(TestInfrastructure.get(), Map.of("CATALOG_SECURITY_API_KEYS", ""))) {
+            assertNotEquals(0, locked.startExpectingExit());
+            String log = Files.readString(locked.log());
+            assertTrue(log.contains("No way to call the API is configured: set CATALOG_SECURITY_API_KEYS"), log);
+            assertTrue(log.contains("MP_JWT_VERIFY_ISSUER"), log);
+        }
+    }
+
+    @Test
+    void refusesToStartWithoutAKeyForSecretsAtRest() throws IOException {
+        try (ServiceProcess locked = ServiceProcess.of(TestInfrastructure.get(),
+                Map.of("CATALOG_SECURITY_ENCRYPTION_KEYS", ""))) {
+            assertNotEquals(0, locked.startExpectingExit());
+            String log = Files.readString(locked.log());
+            assertTrue(log.contains("CATALOG_SECURITY_ENCRYPTION_KEYS) is required"), log);
+        }
     }
 }

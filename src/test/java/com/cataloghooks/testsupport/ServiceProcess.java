@@ -83,6 +83,27 @@ public final class ServiceProcess implements AutoCloseable {
         return start("/q/health/live");
     }
 
+    /** Starts a service that must refuse to start: waits for it to exit and returns its exit code. */
+    public synchronized int startExpectingExit() {
+        ProcessBuilder builder = new ProcessBuilder(artifact.command(MAX_HEAP))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        try {
+            process = builder.start();
+            if (!process.waitFor(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the service did not exit within " + READY_TIMEOUT.toSeconds() + " s");
+            }
+            return process.exitValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + artifact, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private ServiceProcess start(String healthPath) {
         ProcessBuilder builder = new ProcessBuilder(artifact.command(MAX_HEAP))
                 .redirectErrorStream(true)
