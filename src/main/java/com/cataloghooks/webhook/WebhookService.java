@@ -74,12 +74,13 @@ public class WebhookService {
 
     @Transactional
     public WebhookResponse update(UUID id, UpdateWebhookRequest request) {
-        Webhook webhook = find(id);
+        // checked before the row is read: resolving the URL's host must not hold a database connection
         List<FieldError> errors = new ArrayList<>();
         checkUrl(request.url(), errors);
         WebhookRules.checkEvents(request.events(), errors);
         WebhookRules.checkHeaders(request.headers(), errors);
         failIfAny(errors);
+        Webhook webhook = find(id);
         if (request.url() != null) {
             webhook.changeUrl(request.url());
         }

@@ -188,4 +188,34 @@ class WebhookTestEndpointTest extends ReceiverTest {
             callers.shutdownNow();
         }
     }
+
+    @Test
+    void testSendsInOneReplicaAreBoundedOverAllWebhooks() throws Exception {
+        String hook = path();
+        receiver.respondAlways(hook, 200, "slow", Duration.ofSeconds(3));
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(api.webhook(receiver.url(hook), List.of("product.created"), Map.of()));
+        }
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> running = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String id = ids.get(i / 2); // two per webhook, within each webhook's own bound
+                running.add(callers.submit(() -> given().contentType(ContentType.JSON).body("{}")
+                        .when().post("/api/v1/webhooks/" + id + "/test").statusCode()));
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> receiver.requests(hook).size() == 8);
+            given().contentType(ContentType.JSON).body("{}").when().post("/api/v1/webhooks/" + ids.get(4) + "/test")
+                    .then().statusCode(429).contentType("application/problem+json")
+                    .body("detail", containsString("on this replica"));
+            for (java.util.concurrent.Future<Integer> call : running) {
+                assertEquals(200, call.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertEquals(8, receiver.requests(hook).size(), "the refused test was not sent");
+        } finally {
+            callers.shutdownNow();
+        }
+    }
 }

@@ -90,11 +90,6 @@ public final class SecretCipher {
         return keys.keySet();
     }
 
-    /** Whether a stored value is encrypted with the active key (else it needs re-encrypting). */
-    public boolean isCurrent(String stored) {
-        return stored.startsWith(FORMAT + ":" + activeId + ":");
-    }
-
     public String encrypt(String plaintext, String purpose) {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
