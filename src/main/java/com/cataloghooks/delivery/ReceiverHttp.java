@@ -19,8 +19,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,8 +114,7 @@ public class ReceiverHttp {
                             : AttemptResult.unanswered(describe(failure, request.timeoutSeconds()), elapsedMs())))
                     .onSuccess(address -> {
                         if (!ended.get()) {
-                            send(options.setServer(SocketAddress.inetSocketAddress(
-                                    new InetSocketAddress(address, port(request.url())))));
+                            send(options.setServer(SocketAddress.inetSocketAddress(address)));
                         }
                     });
         }
@@ -177,11 +174,6 @@ public class ReceiverHttp {
         private int elapsedMs() {
             return (int) Duration.ofNanos(System.nanoTime() - start).toMillis();
         }
-    }
-
-    private static int port(String url) {
-        URI uri = URI.create(url);
-        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     static String describe(Throwable failure, int timeoutSeconds) {

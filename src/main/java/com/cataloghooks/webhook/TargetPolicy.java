@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
@@ -70,13 +71,17 @@ public class TargetPolicy {
     }
 
     /**
-     * The address a request to this URL must connect to, after checking it and every other address its host
-     * resolves to. Blocks while the host is resolved.
+     * The address and port a request to this URL must connect to, after checking the address and every other
+     * address its host resolves to. Blocks while the host is resolved.
      *
      * @throws RefusedTargetException when the host is, or resolves to, an internal address that is not allowed
      * @throws UnknownHostException   when the host does not resolve
      */
-    public InetAddress pin(String url) throws RefusedTargetException, UnknownHostException {
+    public InetSocketAddress pin(String url) throws RefusedTargetException, UnknownHostException {
+        return new InetSocketAddress(checkedAddress(url), portOf(url));
+    }
+
+    private InetAddress checkedAddress(String url) throws RefusedTargetException, UnknownHostException {
         String host = hostOf(url);
         Optional<InetAddress> literal = literal(host);
         if (literal.isPresent()) {
@@ -149,6 +154,31 @@ public class TargetPolicy {
             host = host.substring(0, host.lastIndexOf(':'));
         }
         return host.isEmpty() ? null : host.toLowerCase(Locale.ROOT);
+    }
+
+    /** The URL's port, or its scheme's default; read from the authority like {@link #hostOf(URI)}. */
+    static int portOf(String url) throws RefusedTargetException {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new RefusedTargetException("the URL is not valid");
+        }
+        String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
+        String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
+        int colon = hostAndPort.lastIndexOf(':');
+        if (colon >= 0 && colon > hostAndPort.lastIndexOf(']') && colon < hostAndPort.length() - 1) {
+            try {
+                int port = Integer.parseInt(hostAndPort.substring(colon + 1));
+                if (port > 0 && port <= 65535) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // falls through to the refusal below
+            }
+            throw new RefusedTargetException("the URL's port is not valid");
+        }
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     /** The address an IP-literal host names, in any spelling a client might read it in; empty for a name. */

@@ -77,7 +77,11 @@ class TargetPolicyTest {
 
     @Test
     void aSendConnectsToTheAddressThatWasChecked() throws Exception {
-        assertEquals(InetAddress.getByName("93.184.215.14"), strict.pin("https://public.example/hook"));
+        assertEquals(new java.net.InetSocketAddress(InetAddress.getByName("93.184.215.14"), 443),
+                strict.pin("https://public.example/hook"));
+        assertEquals(new java.net.InetSocketAddress(InetAddress.getByName("8.8.8.8"), 8080),
+                strict.pin("http://134744072:8080/"), "an odd spelling keeps its port");
+        assertEquals(80, strict.pin("http://[2606:4700::1111]/").getPort());
         assertThrows(RefusedTargetException.class, () -> strict.pin("https://mixed.example/"));
         assertThrows(UnknownHostException.class, () -> strict.pin("https://does-not-resolve.example/"));
     }
@@ -85,7 +89,8 @@ class TargetPolicyTest {
     @Test
     void allowedCidrsLetChosenInternalRangesThrough() throws Exception {
         TargetPolicy cluster = new TargetPolicy(false, List.of("10.20.0.0/16", "fd00::/8"), table);
-        assertEquals(InetAddress.getByName("10.20.30.40"), cluster.pin("http://pod.example:8080/"));
+        assertEquals(new java.net.InetSocketAddress(InetAddress.getByName("10.20.30.40"), 8080),
+                cluster.pin("http://pod.example:8080/"));
         assertNull(cluster.problemWith("http://[fd00::5]/"));
         assertTrue(cluster.problemWith("http://10.21.0.1/") != null, "outside the allowed range");
         assertTrue(cluster.problemWith("http://127.0.0.1/") != null, "loopback stays refused");
