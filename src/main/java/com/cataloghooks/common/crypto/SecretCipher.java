@@ -28,10 +28,11 @@ public final class SecretCipher {
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._-]{1,32}");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Map<String, SecretKeySpec> keys;
     private final String activeId;
+    // per instance, made at run time: a static one would be seeded when the native image is built
+    private final SecureRandom random = new SecureRandom();
 
     private SecretCipher(Map<String, SecretKeySpec> keys, String activeId) {
         this.keys = keys;
@@ -92,7 +93,7 @@ public final class SecretCipher {
 
     public String encrypt(String plaintext, String purpose) {
         byte[] nonce = new byte[NONCE_BYTES];
-        RANDOM.nextBytes(nonce);
+        random.nextBytes(nonce);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, keys.get(activeId), new GCMParameterSpec(TAG_BITS, nonce));
