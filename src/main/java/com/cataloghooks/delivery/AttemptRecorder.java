@@ -60,18 +60,23 @@ public class AttemptRecorder {
     }
 
     /** What an attempt means for its delivery. */
-    record Transition(String status, double waitSeconds) {
-        static final Transition SUCCEEDED = new Transition("succeeded", 0);
-        static final Transition FAILED = new Transition("failed", 0);
+    record Transition(String status, double waitSeconds, boolean held) {
+        static final Transition SUCCEEDED = new Transition("succeeded", 0, false);
+        static final Transition FAILED = new Transition("failed", 0, false);
 
         /** Another attempt in this replica after {@code waitSeconds}: the claim is kept over the wait. */
         static Transition retryHere(double waitSeconds) {
-            return new Transition("in_flight", waitSeconds);
+            return new Transition("in_flight", waitSeconds, false);
         }
 
         /** Another attempt after {@code waitSeconds}, by any replica: the claim is given up. */
         static Transition retryLater(double waitSeconds) {
-            return new Transition("pending", waitSeconds);
+            return new Transition("pending", waitSeconds, false);
+        }
+
+        /** Not attempted (its receiver's breaker is open): back to pending for {@code waitSeconds}, attempt unspent. */
+        static Transition held(double waitSeconds) {
+            return new Transition("pending", waitSeconds, true);
         }
 
         boolean finishes() {
@@ -186,7 +191,7 @@ public class AttemptRecorder {
         for (Entry entry : batch) {
             boolean held = owned.contains(entry.job().deliveryId());
             if (held) {
-                if (entry.result() != null) {
+                if (entry.result() != null && !entry.transition().held()) {
                     metrics.attempt(entry.result());
                 }
                 if (entry.transition().finishes()) {
@@ -210,7 +215,9 @@ public class AttemptRecorder {
         long leaseSeconds = config.delivery().lease().toSeconds();
         try (PreparedStatement update = connection.prepareStatement("""
                 UPDATE webhook_deliveries d
-                SET status = v.status, last_error = v.error, updated_at = now(),
+                SET status = v.status, updated_at = now(),
+                    last_error = CASE WHEN v.held THEN d.last_error ELSE v.error END,
+                    attempts = d.attempts - CASE WHEN v.held THEN 1 ELSE 0 END,
                     next_attempt_at = CASE WHEN v.status IN ('pending', 'in_flight')
                                            THEN now() + make_interval(secs => v.wait) ELSE d.next_attempt_at END,
                     completed_at = CASE WHEN v.status IN ('succeeded', 'failed') THEN now() END,
@@ -218,7 +225,8 @@ public class AttemptRecorder {
                     lease_token = CASE WHEN v.status = 'in_flight' THEN d.lease_token END,
                     lease_until = CASE WHEN v.status = 'in_flight'
                                        THEN now() + make_interval(secs => v.wait + w.timeout_seconds + ?) END
-                FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::float8[]) AS v(id, token, status, error, wait),
+                FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::float8[], ?::bool[])
+                         AS v(id, token, status, error, wait, held),
                      webhooks w
                 WHERE d.id = v.id AND d.lease_token = v.token AND d.status = 'in_flight' AND w.id = d.webhook_id
                 RETURNING d.id""")) {
@@ -231,6 +239,8 @@ public class AttemptRecorder {
                     .toArray()));
             update.setArray(6, connection.createArrayOf("float8", batch.stream()
                     .map(e -> e.transition().waitSeconds()).toArray()));
+            update.setArray(7, connection.createArrayOf("bool", batch.stream()
+                    .map(e -> e.transition().held()).toArray()));
             Set<UUID> owned = new HashSet<>();
             try (ResultSet rs = update.executeQuery()) {
                 while (rs.next()) {
@@ -242,7 +252,7 @@ public class AttemptRecorder {
     }
 
     private void insertLogs(Connection connection, List<Entry> written) throws SQLException {
-        List<Entry> attempts = written.stream().filter(e -> e.result() != null).toList();
+        List<Entry> attempts = written.stream().filter(e -> e.result() != null && !e.transition().held()).toList();
         if (attempts.isEmpty()) {
             return;
         }
@@ -274,10 +284,15 @@ public class AttemptRecorder {
         }
     }
 
-    /** Counters change once per finished delivery; webhooks in id order, so concurrent batches cannot deadlock. */
+    /**
+     * Counters change once per finished delivery; webhooks in id order, so concurrent batches cannot deadlock. A
+     * success ends the webhook's failing streak, a failure starts one if none runs; a {@code 410 Gone} deactivates
+     * the webhook, saying why.
+     */
     private void countFinished(Connection connection, List<Entry> written) throws SQLException {
         Map<UUID, long[]> counts = new TreeMap<>();
         Map<UUID, String> lastErrors = new TreeMap<>();
+        Map<UUID, String> gone = new TreeMap<>();
         for (Entry entry : written) {
             if (!entry.transition().finishes()) {
                 continue;
@@ -288,6 +303,10 @@ public class AttemptRecorder {
             } else {
                 count[1]++;
                 lastErrors.put(entry.job().webhookId(), error(entry));
+                if (entry.result() != null && Integer.valueOf(410).equals(entry.result().statusCode())) {
+                    gone.put(entry.job().webhookId(), "the receiver answered 410 Gone (delivery "
+                            + entry.job().deliveryId() + "): it no longer wants these events");
+                }
             }
         }
         if (counts.isEmpty()) {
@@ -296,14 +315,20 @@ public class AttemptRecorder {
         try (PreparedStatement update = connection.prepareStatement("""
                 UPDATE webhooks w
                 SET success_count = w.success_count + v.succeeded, failure_count = w.failure_count + v.failed,
-                    last_triggered_at = now(), last_error = coalesce(v.error, w.last_error)
-                FROM (SELECT * FROM unnest(?::uuid[], ?::int8[], ?::int8[], ?::text[])
-                               AS u(id, succeeded, failed, error) ORDER BY u.id) v
+                    last_triggered_at = now(), last_error = coalesce(v.error, w.last_error),
+                    failing_since = CASE WHEN v.succeeded > 0 THEN NULL ELSE coalesce(w.failing_since, now()) END,
+                    is_active = w.is_active AND v.gone IS NULL,
+                    disabled_reason = CASE WHEN w.is_active AND v.gone IS NOT NULL THEN v.gone
+                                           ELSE w.disabled_reason END,
+                    disabled_at = CASE WHEN w.is_active AND v.gone IS NOT NULL THEN now() ELSE w.disabled_at END
+                FROM (SELECT * FROM unnest(?::uuid[], ?::int8[], ?::int8[], ?::text[], ?::text[])
+                               AS u(id, succeeded, failed, error, gone) ORDER BY u.id) v
                 WHERE w.id = v.id""")) {
             update.setArray(1, connection.createArrayOf("uuid", counts.keySet().toArray()));
             update.setArray(2, connection.createArrayOf("int8", counts.values().stream().map(c -> c[0]).toArray()));
             update.setArray(3, connection.createArrayOf("int8", counts.values().stream().map(c -> c[1]).toArray()));
             update.setArray(4, connection.createArrayOf("text", counts.keySet().stream().map(lastErrors::get).toArray()));
+            update.setArray(5, connection.createArrayOf("text", counts.keySet().stream().map(gone::get).toArray()));
             update.executeUpdate();
         }
     }

@@ -6,30 +6,45 @@ package com.cataloghooks.delivery;
  * {@code (webhook_id, next_attempt_at)} index, so a webhook with a million due deliveries is read as little as one
  * with a single delivery, and it cannot take more than its share of a round.
  * <p>
+ * An {@code ordered} webhook offers only the head of its queue: its oldest unfinished delivery by event time, and
+ * only while that one is pending and due. So it has at most one request in flight, and a delivery waiting for its
+ * retry holds the ones after it. A webhook whose circuit breaker is open ({@code breaker_open_until}) offers none.
+ * <p>
  * The lease counts the attempt ({@code attempts + 1}) and writes a fresh fencing token: every later update names
  * the token, so a replica whose lease expired and was taken over changes nothing.
  * <p>
+ * A rate-limited webhook offers at most its allowance in the current one-second window ({@link #RATE_ALLOWANCE}).
+ * <p>
  * JDBC parameters, in order: (1) {@code uuid[]} webhooks with requests in progress here, (2) {@code int[]} how many
- * each, (3) the per-webhook limit, (4) the same limit again, (5) the round-robin cursor (a webhook id; webhooks after
- * it come first), (6) the most deliveries to claim, (7) this replica's name, (8) the lease margin in seconds added to
+ * each, (3) {@code uuid[]} rate-limited webhooks, (4) {@code int[]} the requests each may still start, (5) the
+ * per-webhook limit, (6) the same limit again, (7) the round-robin cursor (a webhook id; webhooks after
+ * it come first), (8) the most deliveries to claim, (9) this replica's name, (10) the lease margin in seconds added to
  * the webhook's own timeout.
  */
 public final class ClaimSql {
 
     public static final String CLAIM = """
             WITH busy AS (SELECT * FROM unnest(?::uuid[], ?::int[]) AS b(webhook_id, running)),
+            allowed AS (SELECT * FROM unnest(?::uuid[], ?::int[]) AS a(webhook_id, allowance)),
             due AS (
                 SELECT d.id
                 FROM webhooks w
                 LEFT JOIN busy b ON b.webhook_id = w.id
+                LEFT JOIN allowed a ON a.webhook_id = w.id
                 CROSS JOIN LATERAL (
                     SELECT x.id, row_number() OVER () AS n
                     FROM (SELECT d.id FROM webhook_deliveries d
                           WHERE d.webhook_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= now()
+                            AND (NOT w.ordered OR d.id = (SELECT h.id FROM webhook_deliveries h
+                                                          WHERE h.webhook_id = w.id
+                                                            AND h.status IN ('pending', 'in_flight')
+                                                          ORDER BY h.event_at, h.id
+                                                          LIMIT 1))
                           ORDER BY d.next_attempt_at
                           LIMIT ?
                           FOR UPDATE OF d SKIP LOCKED) x) d
-                WHERE w.is_active AND d.n <= ? - coalesce(b.running, 0)
+                WHERE w.is_active AND (w.breaker_open_until IS NULL OR w.breaker_open_until <= now()) AND d.n <= ? - coalesce(b.running, 0)
+                  AND (w.rate_limit_per_second IS NULL OR d.n <= coalesce(a.allowance, 0))
                 ORDER BY w.id <= ?::uuid, w.id
                 LIMIT ?)
             UPDATE webhook_deliveries d
@@ -38,7 +53,34 @@ public final class ClaimSql {
             FROM due, webhooks w
             WHERE d.id = due.id AND w.id = d.webhook_id
             RETURNING d.id, d.lease_token, d.attempts, d.event_id, d.event_type, d.body,
-                      w.id, w.url, w.secret, CAST(w.headers AS text), w.timeout_seconds, w.retry_count""";
+                      w.id, w.url, w.secret, CAST(w.headers AS text), w.timeout_seconds, w.retry_count,
+                      CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END,
+                      w.rate_limit_per_second IS NOT NULL""";
+
+    /**
+     * Before the claim, in its transaction: locks the rate-limited webhooks that have due deliveries, in id order
+     * (so claims of several replicas queue here rather than deadlock), and answers how many requests each may still
+     * start in the current one-second window of the database clock. A rate-limited webhook not locked here gets
+     * none in this claim.
+     */
+    public static final String RATE_ALLOWANCE = """
+            SELECT w.id, w.rate_limit_per_second
+                         - CASE WHEN w.rate_window_start = date_trunc('second', now()) THEN w.rate_window_used ELSE 0 END
+            FROM webhooks w
+            WHERE w.rate_limit_per_second IS NOT NULL AND w.is_active
+              AND EXISTS (SELECT 1 FROM webhook_deliveries d
+                          WHERE d.webhook_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= now())
+            ORDER BY w.id
+            FOR UPDATE OF w""";
+
+    /** After the claim, in its transaction: counts what it claimed for rate-limited webhooks in their windows. */
+    public static final String RATE_USED = """
+            UPDATE webhooks w
+            SET rate_window_used = v.claimed + CASE WHEN w.rate_window_start = date_trunc('second', now())
+                                                    THEN w.rate_window_used ELSE 0 END,
+                rate_window_start = date_trunc('second', now())
+            FROM unnest(?::uuid[], ?::int[]) AS v(id, claimed)
+            WHERE w.id = v.id""";
 
     private ClaimSql() {
     }

@@ -87,7 +87,7 @@ public final class DeliveryJob {
     }
 
     OutgoingRequest request() {
-        return OutgoingRequest.build(claim.url(), claim.secret(), claim.headers(), claim.eventId(), claim.eventType(),
+        return OutgoingRequest.build(claim.url(), claim.secret(), claim.previousSecret(), claim.headers(), claim.eventId(), claim.eventType(),
                 claim.body(), claim.timeoutSeconds(), Instant.now().getEpochSecond());
     }
 
@@ -117,6 +117,11 @@ public final class DeliveryJob {
 
     public int timeoutSeconds() {
         return claim.timeoutSeconds();
+    }
+
+    /** Whether every attempt must go through the claim, where the webhook's rate limit is counted. */
+    boolean rateLimited() {
+        return claim.rateLimited();
     }
 
     public int maxAttempts() {

@@ -1,5 +1,6 @@
 package com.cataloghooks.delivery;
 
+import com.cataloghooks.common.web.Page;
 import com.cataloghooks.common.web.PageRequest;
 import com.cataloghooks.common.web.QueryParams;
 import com.cataloghooks.delivery.api.WebhookLogResponse;
@@ -35,12 +36,17 @@ public class DeliveryLogResource {
     @RolesAllowed({Roles.READER, Roles.WEBHOOK_ADMIN})
     @GET
     @Transactional
-    @Operation(summary = "Every attempt to reach the webhook, newest first")
-    public List<WebhookLogResponse> logs(@RestPath String id, @RestQuery String limit, @RestQuery String offset) {
+    @Operation(summary = "Every attempt to reach the webhook, newest first",
+            description = "The page shape of every list; has_more tells whether another page follows (attempt logs"
+                    + " are not counted: a busy webhook has millions).")
+    public Page<WebhookLogResponse> logs(@RestPath String id, @RestQuery String limit, @RestQuery String offset) {
         UUID webhookId = QueryParams.pathId("webhook", id);
         PageRequest page = PageRequest.parse(limit, offset, 50, 100);
         webhooks.requireExists(webhookId);
-        return logs.page(webhookId, page).stream().map(DeliveryLogResource::toResponse).toList();
+        List<WebhookLogResponse> rows = logs.page(webhookId, new PageRequest(page.limit() + 1, page.offset())).stream()
+                .map(DeliveryLogResource::toResponse).toList();
+        boolean more = rows.size() > page.limit();
+        return Page.uncounted(more ? rows.subList(0, page.limit()) : rows, page, more);
     }
 
     private static WebhookLogResponse toResponse(WebhookLog log) {

@@ -8,6 +8,7 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Turns events into one durable delivery per subscribed, active webhook that existed when the event happened, a
@@ -31,6 +32,17 @@ public class DeliveryPlanner {
     @ExponentialBackoff(maxDelay = 30, maxDelayUnit = ChronoUnit.SECONDS)
     public int plan(List<EventMessage> events) {
         int planned = store.plan(events);
+        if (planned > 0) {
+            dispatcher.nudge();
+        }
+        return planned;
+    }
+
+    /** Plans events for one webhook only, active or not (a replay of the events it missed). */
+    @Retry(maxRetries = 5, delay = 500)
+    @RetryWhen(exception = TransientDatabaseFailure.class)
+    public int planFor(List<EventMessage> events, UUID webhookId) {
+        int planned = store.plan(events, webhookId);
         if (planned > 0) {
             dispatcher.nudge();
         }

@@ -8,11 +8,17 @@ import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -30,11 +36,13 @@ public class DeliveryStore {
     private final AgroalDataSource dataSource;
     private final ObjectMapper mapper;
     private final StoredSecrets secrets;
+    private final PlanFilters filters;
 
-    public DeliveryStore(AgroalDataSource dataSource, ObjectMapper mapper, StoredSecrets secrets) {
+    public DeliveryStore(AgroalDataSource dataSource, ObjectMapper mapper, StoredSecrets secrets, PlanFilters filters) {
         this.dataSource = dataSource;
         this.mapper = mapper;
         this.secrets = secrets;
+        this.filters = filters;
     }
 
     <T> T inTransaction(JdbcTransaction.Work<T> work) {
@@ -42,27 +50,45 @@ public class DeliveryStore {
     }
 
     /**
-     * Records one pending delivery per event and active webhook subscribed to it and created before it, for a whole
-     * batch of events in one statement; an event seen before adds nothing, and does not reach webhooks that
-     * subscribed after it happened.
+     * Records one pending delivery per event and active webhook subscribed to it, created before it and whose
+     * payload filter (if any) its data passes, for a whole batch of events in one statement; an event seen before
+     * adds nothing, and does not reach webhooks that subscribed after it happened.
      */
     int plan(List<EventMessage> events) {
+        return plan(events, null);
+    }
+
+    /**
+     * @param onlyWebhook null for every active webhook; else only this webhook, active or not, whenever it was
+     *                    created (a replay of the events it missed)
+     */
+    int plan(List<EventMessage> events, UUID onlyWebhook) {
         if (events.isEmpty()) {
             return 0;
         }
         return inTransaction(connection -> {
+            List<UUID[]> passed = filters.passing(connection, events, onlyWebhook);
             try (PreparedStatement insert = connection.prepareStatement("""
                     INSERT INTO webhook_deliveries (id, event_id, webhook_id, event_type, body, status, attempts,
-                                                    next_attempt_at, created_at, updated_at)
-                    SELECT gen_random_uuid(), e.id, w.id, e.type, e.body, 'pending', 0, now(), now(), now()
+                                                    next_attempt_at, created_at, updated_at, event_at)
+                    SELECT gen_random_uuid(), e.id, w.id, e.type, e.body, 'pending', 0, now(), now(), now(),
+                           e.occurred_at
                     FROM unnest(?::uuid[], ?::text[], ?::text[]::timestamptz[], ?::text[]) AS e(id, type, occurred_at, body)
-                    JOIN webhooks w ON w.is_active AND e.type = ANY (w.events) AND w.created_at <= e.occurred_at
+                    JOIN webhooks w ON e.type = ANY (w.events)
+                        AND CASE WHEN ?::uuid IS NULL THEN w.is_active AND w.created_at <= e.occurred_at
+                                 ELSE w.id = ?::uuid END
+                        AND (w.filter IS NULL
+                             OR (e.id, w.id) IN (SELECT * FROM unnest(?::uuid[], ?::uuid[])))
                     ON CONFLICT (event_id, webhook_id) DO NOTHING""")) {
                 insert.setArray(1, connection.createArrayOf("uuid", events.stream().map(EventMessage::id).toArray()));
                 insert.setArray(2, connection.createArrayOf("text", events.stream().map(EventMessage::type).toArray()));
                 insert.setArray(3, connection.createArrayOf("text",
                         events.stream().map(e -> e.occurredAt().toString()).toArray()));
                 insert.setArray(4, connection.createArrayOf("text", events.stream().map(EventMessage::body).toArray()));
+                insert.setObject(5, onlyWebhook);
+                insert.setObject(6, onlyWebhook);
+                insert.setArray(7, connection.createArrayOf("uuid", passed.stream().map(p -> p[0]).toArray()));
+                insert.setArray(8, connection.createArrayOf("uuid", passed.stream().map(p -> p[1]).toArray()));
                 return insert.executeUpdate();
             }
         });
@@ -72,27 +98,60 @@ public class DeliveryStore {
     List<Claimed> claim(Map<UUID, Integer> running, int perWebhook, UUID cursor, int capacity, String owner,
                         long leaseSeconds) {
         return inTransaction(connection -> {
+            Map<UUID, Integer> allowances = rateAllowances(connection);
+            List<Claimed> claimed = new ArrayList<>();
             try (PreparedStatement claim = connection.prepareStatement(ClaimSql.CLAIM)) {
                 claim.setArray(1, connection.createArrayOf("uuid", running.keySet().toArray()));
                 claim.setArray(2, connection.createArrayOf("int4", running.values().toArray()));
-                claim.setInt(3, perWebhook);
-                claim.setInt(4, perWebhook);
-                claim.setObject(5, cursor);
-                claim.setInt(6, capacity);
-                claim.setString(7, owner);
-                claim.setDouble(8, leaseSeconds);
-                List<Claimed> claimed = new ArrayList<>();
+                claim.setArray(3, connection.createArrayOf("uuid", allowances.keySet().toArray()));
+                claim.setArray(4, connection.createArrayOf("int4", allowances.values().toArray()));
+                claim.setInt(5, perWebhook);
+                claim.setInt(6, perWebhook);
+                claim.setObject(7, cursor);
+                claim.setInt(8, capacity);
+                claim.setString(9, owner);
+                claim.setDouble(10, leaseSeconds);
                 try (ResultSet rs = claim.executeQuery()) {
                     while (rs.next()) {
                         claimed.add(new Claimed(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                                 rs.getInt(3), rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6),
                                 rs.getObject(7, UUID.class), rs.getString(8), secrets.openSecret(rs.getString(9)),
-                                secrets.openHeaders(headers(rs.getString(10))), rs.getInt(11), rs.getInt(12)));
+                                secrets.openHeaders(headers(rs.getString(10))), rs.getInt(11), rs.getInt(12),
+                                secrets.openSecret(rs.getString(13)), rs.getBoolean(14)));
                     }
                 }
-                return claimed;
             }
+            countRateUsed(connection, claimed);
+            return claimed;
         });
+    }
+
+    private static Map<UUID, Integer> rateAllowances(Connection connection) throws SQLException {
+        Map<UUID, Integer> allowances = new LinkedHashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(ClaimSql.RATE_ALLOWANCE);
+             ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                allowances.put(rs.getObject(1, UUID.class), Math.max(0, rs.getInt(2)));
+            }
+        }
+        return allowances;
+    }
+
+    private static void countRateUsed(Connection connection, List<Claimed> claimed) throws SQLException {
+        Map<UUID, Integer> used = new TreeMap<>();
+        for (Claimed claim : claimed) {
+            if (claim.rateLimited()) {
+                used.merge(claim.webhookId(), 1, Integer::sum);
+            }
+        }
+        if (used.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement update = connection.prepareStatement(ClaimSql.RATE_USED)) {
+            update.setArray(1, connection.createArrayOf("uuid", used.keySet().toArray()));
+            update.setArray(2, connection.createArrayOf("int4", used.values().toArray()));
+            update.executeUpdate();
+        }
     }
 
     /**
@@ -160,6 +219,133 @@ public class DeliveryStore {
         });
     }
 
+    /**
+     * Sends a finished delivery again: pending, due now, with a fresh set of attempts; its event id (the
+     * {@code webhook-id} header) stays, so receivers can tell it is the same event.
+     *
+     * @return "requeued", or the status that kept it from being re-queued, or null when the webhook has no such
+     * delivery
+     */
+    String redeliver(UUID webhookId, UUID deliveryId) {
+        return inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(REQUEUE_FINISHED + " AND d.id = ?");
+                 PreparedStatement status = connection.prepareStatement(
+                         "SELECT status FROM webhook_deliveries WHERE webhook_id = ? AND id = ?")) {
+                update.setObject(1, webhookId);
+                update.setArray(2, connection.createArrayOf("text", new Object[]{"succeeded", "failed"}));
+                update.setObject(3, deliveryId);
+                if (update.executeUpdate() == 1) {
+                    return "requeued";
+                }
+                status.setObject(1, webhookId);
+                status.setObject(2, deliveryId);
+                try (ResultSet rs = status.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+
+    /**
+     * Re-queues, as {@link #redeliver} does, the next batch (by id, after {@code after}) of the webhook's finished
+     * deliveries with one of {@code statuses}, planned in [{@code since}, {@code until}).
+     *
+     * @return the ids re-queued, in order
+     */
+    List<UUID> requeueBatch(UUID webhookId, List<String> statuses, Instant since, Instant until, UUID after,
+                            int batch) {
+        return inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(REQUEUE_FINISHED + """
+                     AND d.id IN (SELECT x.id FROM webhook_deliveries x
+                                  WHERE x.webhook_id = d.webhook_id AND x.status = ANY (?::text[])
+                                    AND x.created_at >= ? AND x.created_at < ? AND x.id > ?
+                                  ORDER BY x.id LIMIT ? FOR UPDATE SKIP LOCKED)
+                    RETURNING d.id""")) {
+                update.setObject(1, webhookId);
+                update.setArray(2, connection.createArrayOf("text", statuses.toArray()));
+                update.setArray(3, connection.createArrayOf("text", statuses.toArray()));
+                update.setTimestamp(4, Timestamp.from(since));
+                update.setTimestamp(5, Timestamp.from(until));
+                update.setObject(6, after);
+                update.setInt(7, batch);
+                List<UUID> ids = new ArrayList<>();
+                try (ResultSet rs = update.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getObject(1, UUID.class));
+                    }
+                }
+                ids.sort(null);
+                return ids;
+            }
+        });
+    }
+
+    /** How many deliveries {@link #requeueBatch} would re-queue over the whole window. */
+    long countFinished(UUID webhookId, List<String> statuses, Instant since, Instant until) {
+        return inTransaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("""
+                    SELECT count(*) FROM webhook_deliveries
+                    WHERE webhook_id = ? AND status = ANY (?::text[]) AND created_at >= ? AND created_at < ?""")) {
+                select.setObject(1, webhookId);
+                select.setArray(2, connection.createArrayOf("text", statuses.toArray()));
+                select.setTimestamp(3, Timestamp.from(since));
+                select.setTimestamp(4, Timestamp.from(until));
+                try (ResultSet rs = select.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** Events of the window, of types the webhook subscribes to, that have no delivery for it. */
+    private static final String MISSED = """
+            FROM outbox_events o, webhooks w
+            WHERE w.id = ? AND o.event_type = ANY (w.events) AND o.created_at >= ? AND o.created_at < ?
+              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = o.id AND d.webhook_id = w.id)""";
+
+    long countMissed(UUID webhookId, Instant since, Instant until) {
+        return inTransaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT count(*) " + MISSED)) {
+                select.setObject(1, webhookId);
+                select.setTimestamp(2, Timestamp.from(since));
+                select.setTimestamp(3, Timestamp.from(until));
+                try (ResultSet rs = select.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** The next batch (by id, after {@code after}) of missed events, as they went to Kafka: {id, payload}. */
+    List<Object[]> missedBatch(UUID webhookId, Instant since, Instant until, UUID after, int batch) {
+        return inTransaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT o.id, o.payload " + MISSED + " AND o.id > ? ORDER BY o.id LIMIT ?")) {
+                select.setObject(1, webhookId);
+                select.setTimestamp(2, Timestamp.from(since));
+                select.setTimestamp(3, Timestamp.from(until));
+                select.setObject(4, after);
+                select.setInt(5, batch);
+                List<Object[]> rows = new ArrayList<>();
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new Object[]{rs.getObject(1, UUID.class), rs.getString(2)});
+                    }
+                }
+                return rows;
+            }
+        });
+    }
+
+    /** Parameters: (1) webhook id, (2) {@code text[]} finished statuses to take; the caller adds the rows' filter. */
+    private static final String REQUEUE_FINISHED = """
+            UPDATE webhook_deliveries d
+            SET status = 'pending', attempts = 0, next_attempt_at = now(), completed_at = NULL, last_error = NULL,
+                lease_owner = NULL, lease_until = NULL, lease_token = NULL, updated_at = now()
+            WHERE d.webhook_id = ? AND d.status = ANY (?::text[])""";
+
     private Map<String, String> headers(String json) {
         if (json == null || json.isBlank()) {
             return Map.of();
@@ -176,7 +362,8 @@ public class DeliveryStore {
      * header values decrypted (every stored value decrypts: {@code SecretReencryption} checks that at startup).
      */
     record Claimed(UUID id, UUID token, int attempt, UUID eventId, String eventType, String body, UUID webhookId,
-                   String url, String secret, Map<String, String> headers, int timeoutSeconds, int retryCount) {
+                   String url, String secret, Map<String, String> headers, int timeoutSeconds, int retryCount,
+                   String previousSecret, boolean rateLimited) {
 
         @Override
         public String toString() {

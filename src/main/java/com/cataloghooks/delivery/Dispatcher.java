@@ -252,12 +252,17 @@ public class Dispatcher implements DeliveryJob.Steps {
         if (result.success()) {
             return AttemptRecorder.Transition.SUCCEEDED;
         }
+        if (result.held()) {
+            return AttemptRecorder.Transition.held(result.retryAfter().toMillis() / 1000.0);
+        }
         if (!result.retryable() || attempt >= job.maxAttempts()) {
             return AttemptRecorder.Transition.FAILED;
         }
         long wait = backoff.effective(attempt, result.retryAfter());
         boolean sameAsRetry = job.claimedAtFirstAttempt() && wait == backoff.scheduled(attempt);
-        if (sameAsRetry && wait <= config.delivery().inlineRetryMax().toMillis() && !stopping && !job.isHalted()
+        // a rate-limited webhook's attempts all go through the claim, where the limit is counted
+        if (sameAsRetry && !job.rateLimited() && wait <= config.delivery().inlineRetryMax().toMillis() && !stopping
+                && !job.isHalted()
                 && counter(waiting, job).get() < config.delivery().maxInFlightPerWebhook()) {
             return AttemptRecorder.Transition.retryHere(wait / 1000.0);
         }

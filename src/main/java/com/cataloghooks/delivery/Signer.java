@@ -1,5 +1,7 @@
 package com.cataloghooks.delivery;
 
+import com.cataloghooks.webhook.SigningSecret;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
@@ -8,11 +10,12 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * HMAC-SHA256 signatures a receiver can check with nothing but its copy of the secret.
+ * HMAC-SHA256 signatures a receiver can check with nothing but its copy of the secret, keyed as
+ * {@link SigningSecret#key} says (a {@code whsec_} secret's decoded bytes, any other secret's UTF-8 bytes).
  * <ul>
  * <li>{@code X-Webhook-Signature: sha256=<hex HMAC of the raw body>} (the seed's scheme);</li>
  * <li>{@code webhook-signature: v1,<base64 HMAC of "<webhook-id>.<webhook-timestamp>.<body>">}
- * (Standard Webhooks; the key is the secret's UTF-8 bytes).</li>
+ * (Standard Webhooks).</li>
  * </ul>
  */
 public final class Signer {
@@ -31,7 +34,7 @@ public final class Signer {
     private static byte[] hmac(String secret, String content) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.init(new SecretKeySpec(SigningSecret.key(secret), "HmacSHA256"));
             return mac.doFinal(content.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);

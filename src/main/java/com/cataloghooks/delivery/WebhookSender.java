@@ -24,9 +24,11 @@ import java.time.temporal.ChronoUnit;
 public class WebhookSender {
 
     private final ReceiverHttp http;
+    private final ReceiverBreakers breakers;
 
-    public WebhookSender(ReceiverHttp http) {
+    public WebhookSender(ReceiverHttp http, ReceiverBreakers breakers) {
         this.http = http;
+        this.breakers = breakers;
     }
 
     @AsynchronousNonBlocking
@@ -38,7 +40,7 @@ public class WebhookSender {
         Uni<Integer> attempt = job.takeClaimedAttempt()
                 ? Uni.createFrom().item(job.attempt())
                 : job.steps().beginRetry(job);
-        return attempt.onItem().ifNotNull().transformToUni(number -> http.post(job.request())
+        return attempt.onItem().ifNotNull().transformToUni(number -> breakers.send(job.webhookId(), () -> http.post(job.request()))
                         .onItem().transformToUni(result -> job.steps().attemptEnded(job, number, result)))
                 .onItem().transformToUni(again -> Boolean.TRUE.equals(again)
                         ? Uni.createFrom().failure(new RetryableAttemptException())

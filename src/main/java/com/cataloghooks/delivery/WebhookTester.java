@@ -49,7 +49,7 @@ public class WebhookTester {
                 : request.payload();
         UUID eventId = UUID.randomUUID();
         String body = body(event, payload);
-        OutgoingRequest outgoing = OutgoingRequest.build(webhook.url(), webhook.secret(), webhook.headers(),
+        OutgoingRequest outgoing = OutgoingRequest.build(webhook.url(), webhook.secret(), webhook.previousSecret(), webhook.headers(),
                 eventId, event, body, webhook.timeoutSeconds(), Instant.now().getEpochSecond());
         AttemptResult result;
         try (TestSendLimit.Slot slot = limit.acquire(webhookId)) {

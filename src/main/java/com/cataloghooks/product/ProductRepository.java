@@ -1,5 +1,6 @@
 package com.cataloghooks.product;
 
+import com.cataloghooks.common.web.KeysetCursor;
 import com.cataloghooks.common.web.PageRequest;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
@@ -20,7 +21,7 @@ public class ProductRepository implements PanacheRepositoryBase<Product, UUID> {
      * right after it (and the offset is 0) and nothing is counted; one product more than the limit is read to tell
      * whether more follow.
      */
-    Result search(ProductFilter filter, PageRequest page, ProductCursor after) {
+    Result search(ProductFilter filter, PageRequest page, KeysetCursor after) {
         Where where = where(filter);
         StringBuilder clause = new StringBuilder(where.clause());
         Parameters params = new Parameters();

@@ -2,6 +2,7 @@ package com.cataloghooks.product;
 
 import com.cataloghooks.common.error.ConflictException;
 import com.cataloghooks.common.error.NotFoundException;
+import com.cataloghooks.common.web.KeysetCursor;
 import com.cataloghooks.common.web.Page;
 import com.cataloghooks.common.web.PageRequest;
 import com.cataloghooks.product.api.CreateProductRequest;
@@ -53,12 +54,12 @@ public class ProductService {
     /** A page by offset, or by keyset when {@code after} (a {@code next_cursor} handed out before) is given. */
     @Transactional
     public Page<ProductResponse> list(ProductFilter filter, PageRequest page, String after) {
-        ProductRepository.Result result = repository.search(filter, page, ProductCursor.decode(after));
+        ProductRepository.Result result = repository.search(filter, page, KeysetCursor.decode(after, "after"));
         List<ProductResponse> items = result.items().stream().map(ProductService::toResponse).toList();
         Page<ProductResponse> found = result.total() == null ? Page.byKey(items, page, result.more())
                 : Page.of(items, result.total(), page).withHasMore(result.more());
         return result.items().isEmpty() ? found
-                : found.withNextCursor(ProductCursor.after(result.items().get(result.items().size() - 1)).encode());
+                : found.withNextCursor(cursorAfter(result.items().get(result.items().size() - 1)).encode());
     }
 
     @Transactional
@@ -112,5 +113,9 @@ public class ProductService {
     static ProductResponse toResponse(Product p) {
         return new ProductResponse(p.getId(), p.getSku(), p.getName(), p.getDescription(), p.isActive(),
                 p.getCreatedAt(), p.getUpdatedAt());
+    }
+
+    private static KeysetCursor cursorAfter(Product last) {
+        return new KeysetCursor(last.getCreatedAt(), last.getId());
     }
 }

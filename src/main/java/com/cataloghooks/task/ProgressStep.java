@@ -15,6 +15,11 @@ public record ProgressStep(long processed, long created, long updated, long dele
         return new ProgressStep(processed, created, updated, 0, errors.size(), errors);
     }
 
+    /** A replay's step: {@code requeued} deliveries sent again and {@code planned} missed events delivered. */
+    public static ProgressStep replayed(long requeued, long planned) {
+        return new ProgressStep(requeued + planned, planned, requeued, 0, 0, List.of());
+    }
+
     /** {@code processed} products looked at, of which {@code deleted} were still there to delete. */
     public static ProgressStep deleted(long processed, long deleted) {
         return new ProgressStep(processed, 0, 0, deleted, 0, List.of());

@@ -4,11 +4,14 @@ import com.cataloghooks.common.event.EventType;
 
 /**
  * What a background task does. An import announces itself to webhooks ({@code import.started|completed|failed});
- * a bulk delete announces each product it deletes instead, so it has no task-level events.
+ * a bulk delete announces each product it deletes instead, so it has no task-level events; a replay sends
+ * deliveries, not events.
  */
 public enum TaskKind {
     IMPORT("import", EventType.IMPORT_STARTED, EventType.IMPORT_COMPLETED, EventType.IMPORT_FAILED),
-    BULK_DELETE("bulk_delete", null, null, null);
+    BULK_DELETE("bulk_delete", null, null, null),
+    /** Re-queues a webhook's finished deliveries and plans the events it missed; announces nothing itself. */
+    REPLAY("replay", null, null, null);
 
     private final String wireName;
     private final EventType started;

@@ -9,8 +9,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,6 +37,7 @@ public class SecretReencryption {
     }
 
     void onStart(@Observes StartupEvent event) {
+        forgetExpiredPreviousSecrets();
         List<String> unknown = new ArrayList<>(keyIdsInUse());
         unknown.removeAll(secrets.cipher().keyIds());
         if (!unknown.isEmpty()) {
@@ -47,6 +50,7 @@ public class SecretReencryption {
 
     @Scheduled(every = "1h", delayed = "1h", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void hourly() {
+        forgetExpiredPreviousSecrets();
         reencryptAll();
     }
 
@@ -57,6 +61,10 @@ public class SecretReencryption {
         do {
             done = JdbcTransaction.run(dataSource,
                     connection -> SecretRewrite.reencrypt(connection, secrets.cipher(), BATCH));
+            total += done;
+        } while (done == BATCH);
+        do {
+            done = JdbcTransaction.run(dataSource, this::reencryptPreviousSecrets);
             total += done;
         } while (done == BATCH);
         if (total > 0) {
@@ -70,6 +78,8 @@ public class SecretReencryption {
             try (PreparedStatement select = connection.prepareStatement("""
                     SELECT split_part(secret, ':', 2) FROM webhooks WHERE secret IS NOT NULL
                     UNION
+                    SELECT split_part(previous_secret, ':', 2) FROM webhooks WHERE previous_secret IS NOT NULL
+                    UNION
                     SELECT split_part(h.value, ':', 2) FROM webhooks, jsonb_each_text(headers) AS h(name, value)""");
                  ResultSet rs = select.executeQuery()) {
                 List<String> ids = new ArrayList<>();
@@ -79,5 +89,43 @@ public class SecretReencryption {
                 return ids;
             }
         });
+    }
+
+    /** A rotation's previous secret stops signing when its grace period ends; then it is not kept either. */
+    private void forgetExpiredPreviousSecrets() {
+        JdbcTransaction.run(dataSource, connection -> {
+            try (PreparedStatement update = connection.prepareStatement("""
+                    UPDATE webhooks SET previous_secret = NULL, previous_secret_expires_at = NULL
+                    WHERE previous_secret_expires_at <= now()""")) {
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    /** Previous secrets (during a rotation's grace period) under another key than the active one, a batch. */
+    private int reencryptPreviousSecrets(Connection connection) throws SQLException {
+        List<Object[]> rows = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT id, previous_secret FROM webhooks
+                WHERE previous_secret IS NOT NULL AND split_part(previous_secret, ':', 2) <> ?
+                LIMIT ? FOR UPDATE SKIP LOCKED""")) {
+            select.setString(1, secrets.cipher().activeKeyId());
+            select.setInt(2, BATCH);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Object[]{rs.getObject(1), rs.getString(2)});
+                }
+            }
+        }
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE webhooks SET previous_secret = ? WHERE id = ?")) {
+            for (Object[] row : rows) {
+                update.setString(1, secrets.sealSecret(secrets.openSecret((String) row[1])));
+                update.setObject(2, row[0]);
+                update.addBatch();
+            }
+            update.executeBatch();
+        }
+        return rows.size();
     }
 }

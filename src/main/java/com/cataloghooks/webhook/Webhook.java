@@ -66,6 +66,42 @@ public class Webhook {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
+    /** Encrypted; signs as a second signature until {@link #previousSecretExpiresAt}. */
+    @Column(name = "previous_secret", columnDefinition = "text")
+    private String previousSecret;
+
+    @Column(name = "previous_secret_expires_at")
+    private Instant previousSecretExpiresAt;
+
+    /** Why the service deactivated the webhook (410 Gone, failing for days); null when a user did, or it is active. */
+    @Column(name = "disabled_reason", columnDefinition = "text")
+    private String disabledReason;
+
+    @Column(name = "disabled_at")
+    private Instant disabledAt;
+
+    /** Since when every delivery has failed; written by the delivery side, cleared when a user activates it. */
+    @Column(name = "failing_since")
+    private Instant failingSince;
+
+    /** The breaker columns are the delivery side's: read here for the API, never written. */
+    @Column(name = "breaker_state", insertable = false, updatable = false)
+    private String breakerState;
+
+    @Column(name = "breaker_open_until", insertable = false, updatable = false)
+    private Instant breakerOpenUntil;
+
+    /** A payload filter (see {@code webhook.filter.PayloadFilter}), checked before it is stored; null for none. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(columnDefinition = "jsonb")
+    private Map<String, Object> filter;
+
+    @Column(nullable = false)
+    private boolean ordered;
+
+    @Column(name = "rate_limit_per_second")
+    private Integer rateLimitPerSecond;
+
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
 
@@ -118,6 +154,39 @@ public class Webhook {
 
     void changeTimeoutSeconds(int timeoutSeconds) {
         this.timeoutSeconds = timeoutSeconds;
+    }
+
+    /** Signs with {@code sealedSecret} from now on, and with the one it replaces until {@code previousUntil}. */
+    void rotateSecret(String sealedSecret, Instant previousUntil) {
+        this.previousSecret = this.secret;
+        this.previousSecretExpiresAt = this.secret == null ? null : previousUntil;
+        this.secret = sealedSecret;
+    }
+
+    /** A secret set by a PUT replaces the current one at once: no previous secret keeps signing. */
+    void forgetPreviousSecret() {
+        this.previousSecret = null;
+        this.previousSecretExpiresAt = null;
+    }
+
+    /** Activated or deactivated by a user: any reason the service had is gone, and its failing streak too. */
+    void clearDisabledReason() {
+        this.disabledReason = null;
+        this.disabledAt = null;
+        this.failingSince = null;
+    }
+
+    void changeFilter(Map<String, Object> filter) {
+        this.filter = filter == null || filter.isEmpty() ? null : new LinkedHashMap<>(filter);
+    }
+
+    /** Null or 0 removes the limit. */
+    void changeRateLimit(Integer perSecond) {
+        this.rateLimitPerSecond = perSecond == null || perSecond == 0 ? null : perSecond;
+    }
+
+    void changeOrdered(boolean ordered) {
+        this.ordered = ordered;
     }
 
     void touch() {
@@ -182,5 +251,45 @@ public class Webhook {
 
     public Instant getUpdatedAt() {
         return updatedAt;
+    }
+
+    public String getPreviousSecret() {
+        return previousSecret;
+    }
+
+    public Instant getPreviousSecretExpiresAt() {
+        return previousSecretExpiresAt;
+    }
+
+    public String getDisabledReason() {
+        return disabledReason;
+    }
+
+    public Instant getDisabledAt() {
+        return disabledAt;
+    }
+
+    public Instant getFailingSince() {
+        return failingSince;
+    }
+
+    public String getBreakerState() {
+        return breakerState == null ? "closed" : breakerState;
+    }
+
+    public Instant getBreakerOpenUntil() {
+        return breakerOpenUntil;
+    }
+
+    public Map<String, Object> getFilter() {
+        return filter;
+    }
+
+    public Integer getRateLimitPerSecond() {
+        return rateLimitPerSecond;
+    }
+
+    public boolean isOrdered() {
+        return ordered;
     }
 }

@@ -1,6 +1,7 @@
 package com.cataloghooks.webhook;
 
 import com.cataloghooks.common.web.PageRequest;
+import com.cataloghooks.webhook.api.WebhookHealth;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
@@ -34,5 +35,20 @@ public class WebhookRepository implements PanacheRepositoryBase<Webhook, UUID> {
     void deleteDeliveries(UUID id) {
         getEntityManager().createNativeQuery("DELETE FROM webhook_deliveries WHERE webhook_id = :id")
                 .setParameter("id", id).executeUpdate();
+    }
+
+    /** The webhook's delivery attempts over the last 24 hours: how many, how many succeeded, p50 and p95 times. */
+    WebhookHealth health(UUID id) {
+        Object[] row = (Object[]) getEntityManager().createNativeQuery("""
+                SELECT count(*), count(*) FILTER (WHERE status_code BETWEEN 200 AND 299),
+                       percentile_disc(0.5) WITHIN GROUP (ORDER BY response_time_ms),
+                       percentile_disc(0.95) WITHIN GROUP (ORDER BY response_time_ms)
+                FROM webhook_logs
+                WHERE webhook_id = :id AND NOT test AND created_at > now() - interval '24 hours'""")
+                .setParameter("id", id).getSingleResult();
+        long attempts = ((Number) row[0]).longValue();
+        long succeeded = ((Number) row[1]).longValue();
+        return new WebhookHealth(attempts, succeeded, attempts == 0 ? null : (double) succeeded / attempts,
+                row[2] == null ? null : ((Number) row[2]).intValue(), row[3] == null ? null : ((Number) row[3]).intValue());
     }
 }

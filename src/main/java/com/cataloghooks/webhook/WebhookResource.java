@@ -22,7 +22,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import com.cataloghooks.webhook.api.RotateSecretRequest;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -53,6 +58,19 @@ public class WebhookResource {
     @RolesAllowed(Roles.WEBHOOK_ADMIN)
     @POST
     @Operation(summary = "Create a webhook")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = CreateWebhookRequest.class),
+            examples = {
+                    @ExampleObject(name = "Standard Webhooks secret made by the service", value = """
+                            {"url": "https://receiver.example.com/hooks", "events": ["product.created"],
+                             "generate_secret": true}"""),
+                    @ExampleObject(name = "filtered, ordered, rate limited", value = """
+                            {"url": "https://receiver.example.com/hooks",
+                             "events": ["product.created", "product.updated"],
+                             "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                             "filter": {"active": true, "$or": [{"sku": {"$in": ["A-1", "B-2"]}},
+                                                                {"name": {"$exists": true}}]},
+                             "ordered": true, "rate_limit_per_second": 20}""")}))
     public Response create(@Valid @NotNull CreateWebhookRequest request, UriInfo uriInfo) {
         WebhookResponse created = service.create(request);
         return Response.created(uriInfo.getAbsolutePathBuilder().path(created.id().toString()).build())
@@ -83,6 +101,20 @@ public class WebhookResource {
     @Operation(summary = "Update some fields of a webhook")
     public WebhookResponse update(@RestPath String id, @Valid @NotNull UpdateWebhookRequest request) {
         return service.update(QueryParams.pathId("webhook", id), request);
+    }
+
+    @RolesAllowed(Roles.WEBHOOK_ADMIN)
+    @POST
+    @Path("/{id}/secret/rotate")
+    @Operation(summary = "Replace the secret with a new 'whsec_' one, returned once in 'secret'",
+            description = "Until previous_secret_expires_at (24 h unless grace_period_seconds says), every request"
+                    + " carries two Standard Webhooks signatures, 'webhook-signature: v1,<new> v1,<previous>', so"
+                    + " receivers can switch at their pace; X-Webhook-Signature uses the new secret at once.")
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = RotateSecretRequest.class),
+            examples = @ExampleObject(name = "one hour", value = "{\"grace_period_seconds\": 3600}")))
+    public WebhookResponse rotateSecret(@RestPath String id, @Valid RotateSecretRequest request) {
+        return service.rotateSecret(QueryParams.pathId("webhook", id), request);
     }
 
     @RolesAllowed(Roles.WEBHOOK_ADMIN)

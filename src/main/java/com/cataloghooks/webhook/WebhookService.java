@@ -1,5 +1,6 @@
 package com.cataloghooks.webhook;
 
+import com.cataloghooks.common.error.ConflictException;
 import com.cataloghooks.common.error.FieldError;
 import com.cataloghooks.common.error.InvalidInputException;
 import com.cataloghooks.common.error.NotFoundException;
@@ -10,9 +11,18 @@ import com.cataloghooks.common.web.PageRequest;
 import com.cataloghooks.webhook.api.CreateWebhookRequest;
 import com.cataloghooks.webhook.api.UpdateWebhookRequest;
 import com.cataloghooks.webhook.api.WebhookResponse;
+import com.cataloghooks.common.config.CatalogConfig;
+import com.cataloghooks.webhook.api.RotateSecretRequest;
+import com.cataloghooks.webhook.filter.InvalidFilterException;
+import com.cataloghooks.webhook.filter.PayloadFilter;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,18 +38,26 @@ public class WebhookService {
 
     static final int DEFAULT_RETRY_COUNT = 3;
     static final int DEFAULT_TIMEOUT_SECONDS = 30;
+    private static final TypeReference<Map<String, Object>> STORED_FILTER = new TypeReference<>() {
+    };
 
     private final WebhookRepository repository;
     private final DatabaseClock clock;
     private final TargetPolicy targets;
     private final StoredSecrets secrets;
+    private final ObjectMapper mapper;
+    private final CatalogConfig config;
+    // made per instance, at run time: a static one would be seeded into the native image
+    private final SecureRandom random = new SecureRandom();
 
     public WebhookService(WebhookRepository repository, DatabaseClock clock, TargetPolicy targets,
-                          StoredSecrets secrets) {
+                          StoredSecrets secrets, ObjectMapper mapper, CatalogConfig config) {
         this.repository = repository;
         this.clock = clock;
         this.targets = targets;
         this.secrets = secrets;
+        this.mapper = mapper;
+        this.config = config;
     }
 
     @Transactional
@@ -48,22 +66,51 @@ public class WebhookService {
         checkUrl(request.url(), errors);
         WebhookRules.checkEvents(request.events(), errors);
         WebhookRules.checkHeaders(request.headers(), errors);
+        checkSecret(request.secret(), errors);
+        Map<String, Object> filter = checkFilter(request.filter(), errors);
+        boolean generate = Boolean.TRUE.equals(request.generateSecret());
+        if (generate && request.secret() != null && !request.secret().isEmpty()) {
+            errors.add(new FieldError("generate_secret", "cannot be true together with a 'secret'"));
+        }
         failIfAny(errors);
+        String secret = generate ? SigningSecret.generate(random) : emptyToNull(request.secret());
         Webhook webhook = new Webhook(request.url(), distinct(request.events()),
-                secrets.sealSecret(emptyToNull(request.secret())),
+                secrets.sealSecret(secret),
                 request.description(), request.isActive() == null || request.isActive(),
                 secrets.sealHeaders(request.headers() == null ? Map.of() : request.headers()),
                 request.retryCount() == null ? DEFAULT_RETRY_COUNT : request.retryCount(),
                 request.timeoutSeconds() == null ? DEFAULT_TIMEOUT_SECONDS : request.timeoutSeconds(),
                 // compared with event times by the delivery planner: both come from the database's clock
                 clock.now());
+        webhook.changeFilter(filter);
+        webhook.changeOrdered(Boolean.TRUE.equals(request.ordered()));
+        webhook.changeRateLimit(request.rateLimitPerSecond());
         repository.persist(webhook);
-        return toResponse(webhook);
+        WebhookResponse created = toResponse(webhook);
+        return generate ? created.withSecret(secret) : created;
     }
 
+    /** One webhook, with its receiver's health over the last 24 hours. */
     @Transactional
     public WebhookResponse get(UUID id) {
-        return toResponse(find(id));
+        Webhook webhook = find(id);
+        return toResponse(webhook).withHealth(repository.health(id));
+    }
+
+    /**
+     * Makes a new {@code whsec_} secret and returns it (this once). The secret it replaces keeps signing, as a second
+     * {@code webhook-signature}, for the grace period, so a receiver can switch without losing a delivery.
+     */
+    @Transactional
+    public WebhookResponse rotateSecret(UUID id, RotateSecretRequest request) {
+        Webhook webhook = find(id);
+        Duration grace = request == null || request.gracePeriodSeconds() == null
+                ? config.webhooks().secretGracePeriod()
+                : Duration.ofSeconds(request.gracePeriodSeconds());
+        String secret = SigningSecret.generate(random);
+        webhook.rotateSecret(secrets.sealSecret(secret), grace.isZero() ? null : clock.now().plus(grace));
+        webhook.touch();
+        return toResponse(webhook).withSecret(secret);
     }
 
     @Transactional
@@ -79,6 +126,8 @@ public class WebhookService {
         checkUrl(request.url(), errors);
         WebhookRules.checkEvents(request.events(), errors);
         WebhookRules.checkHeaders(request.headers(), errors);
+        checkSecret(request.secret(), errors);
+        Map<String, Object> filter = checkFilter(request.filter(), errors);
         failIfAny(errors);
         Webhook webhook = find(id);
         if (request.url() != null) {
@@ -89,12 +138,23 @@ public class WebhookService {
         }
         if (request.secret() != null) {
             webhook.changeSecret(secrets.sealSecret(emptyToNull(request.secret())));
+            webhook.forgetPreviousSecret();
         }
         if (request.description() != null) {
             webhook.changeDescription(request.description());
         }
         if (request.isActive() != null) {
             webhook.changeActive(request.isActive());
+            webhook.clearDisabledReason();
+        }
+        if (request.filter() != null) {
+            webhook.changeFilter(filter);
+        }
+        if (request.ordered() != null) {
+            webhook.changeOrdered(request.ordered());
+        }
+        if (request.rateLimitPerSecond() != null) {
+            webhook.changeRateLimit(request.rateLimitPerSecond());
         }
         if (request.headers() != null) {
             webhook.changeHeaders(secrets.sealHeaders(request.headers()));
@@ -120,6 +180,17 @@ public class WebhookService {
         repository.delete(webhook);
     }
 
+    /** Fails with 404 when there is no such webhook, 409 when it is inactive (saying why, if the service did it). */
+    @Transactional
+    public void requireActive(UUID id) {
+        Webhook webhook = find(id);
+        if (!webhook.isActive()) {
+            throw new ConflictException("is_active", "the webhook is inactive"
+                    + (webhook.getDisabledReason() == null ? "" : " (" + webhook.getDisabledReason() + ")")
+                    + "; activate it first (PUT is_active=true)");
+        }
+    }
+
     /** Fails with 404 when there is no such webhook. */
     @Transactional
     public void requireExists(UUID id) {
@@ -130,8 +201,31 @@ public class WebhookService {
     @Transactional
     public WebhookTarget target(UUID id) {
         Webhook w = find(id);
-        return new WebhookTarget(w.getId(), w.getUrl(), w.getEvents(), secrets.openSecret(w.getSecret()),
+        String previous = w.getPreviousSecretExpiresAt() != null && w.getPreviousSecretExpiresAt().isAfter(clock.now())
+                ? secrets.openSecret(w.getPreviousSecret()) : null;
+        return new WebhookTarget(w.getId(), w.getUrl(), w.getEvents(), secrets.openSecret(w.getSecret()), previous,
                 secrets.openHeaders(w.getHeaders()), w.getTimeoutSeconds());
+    }
+
+    private static void checkSecret(String secret, List<FieldError> errors) {
+        String problem = SigningSecret.problemWith(secret);
+        if (problem != null) {
+            errors.add(new FieldError("secret", problem));
+        }
+    }
+
+    /** The filter as it is stored, once it parsed; {@code {}} (or none) is no filter. */
+    private Map<String, Object> checkFilter(JsonNode filter, List<FieldError> errors) {
+        if (filter == null || filter.isNull()) {
+            return null;
+        }
+        try {
+            PayloadFilter.parse(filter);
+        } catch (InvalidFilterException e) {
+            errors.add(new FieldError(e.location(), e.problem()));
+            return null;
+        }
+        return mapper.convertValue(filter, STORED_FILTER);
     }
 
     /** URL shape first; then where it leads (resolving its host), only for a well-formed URL. */
@@ -166,7 +260,10 @@ public class WebhookService {
 
     static WebhookResponse toResponse(Webhook w) {
         return new WebhookResponse(w.getId(), w.getUrl(), w.getEvents(), w.isActive(), w.getSecret() != null,
-                w.getDescription(), StoredSecrets.masked(w.getHeaders()), w.getRetryCount(), w.getTimeoutSeconds(), w.getLastTriggeredAt(),
-                w.getLastError(), w.getSuccessCount(), w.getFailureCount(), w.getCreatedAt(), w.getUpdatedAt());
+                w.getDescription(), StoredSecrets.masked(w.getHeaders()), w.getRetryCount(), w.getTimeoutSeconds(),
+                w.getLastTriggeredAt(), w.getLastError(), w.getSuccessCount(), w.getFailureCount(), w.getCreatedAt(),
+                w.getUpdatedAt(), w.getFilter(), w.isOrdered(), w.getRateLimitPerSecond(), w.getDisabledReason(),
+                w.getDisabledAt(), w.getFailingSince(), w.getBreakerState(), w.getBreakerOpenUntil(),
+                w.getPreviousSecretExpiresAt(), null, null);
     }
 }

@@ -638,12 +638,14 @@ public final class DeliveryBenchmark {
             try (PreparedStatement explain = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + ClaimSql.CLAIM)) {
                 explain.setArray(1, c.createArrayOf("uuid", new Object[0]));
                 explain.setArray(2, c.createArrayOf("int4", new Object[0]));
-                explain.setInt(3, CLAIM_PER_WEBHOOK);
-                explain.setInt(4, CLAIM_PER_WEBHOOK);
-                explain.setObject(5, new UUID(0, 0));
-                explain.setInt(6, CLAIM_MAX);
-                explain.setString(7, "bench-explain");
-                explain.setDouble(8, CLAIM_LEASE_MARGIN_SECONDS);
+                explain.setArray(3, c.createArrayOf("uuid", new Object[0])); // no rate-limited webhook
+                explain.setArray(4, c.createArrayOf("int4", new Object[0]));
+                explain.setInt(5, CLAIM_PER_WEBHOOK);
+                explain.setInt(6, CLAIM_PER_WEBHOOK);
+                explain.setObject(7, new UUID(0, 0));
+                explain.setInt(8, CLAIM_MAX);
+                explain.setString(9, "bench-explain");
+                explain.setDouble(10, CLAIM_LEASE_MARGIN_SECONDS);
                 try (ResultSet rs = explain.executeQuery()) {
                     while (rs.next()) {
                         plan.add(rs.getString(1));

@@ -64,12 +64,13 @@ class WebhookTestEndpointTest extends ReceiverTest {
         assertEquals("product.created", request.header("X-Webhook-Event"));
 
         given().when().get("/api/v1/webhooks/" + id + "/logs").then().statusCode(200)
-                .body("size()", equalTo(1))
-                .body("[0].test", equalTo(true))
-                .body("[0].status_code", equalTo(200))
-                .body("[0].event", equalTo("product.created"))
-                .body("[0].payload.data.sku", equalTo("TEST-001"))
-                .body("[0].event_id", equalTo(request.header("webhook-id")));
+                .body("items.size()", equalTo(1))
+                .body("has_more", equalTo(false))
+                .body("items[0].test", equalTo(true))
+                .body("items[0].status_code", equalTo(200))
+                .body("items[0].event", equalTo("product.created"))
+                .body("items[0].payload.data.sku", equalTo("TEST-001"))
+                .body("items[0].event_id", equalTo(request.header("webhook-id")));
         // a test is not an event: the delivery statistics stay untouched
         given().when().get("/api/v1/webhooks/" + id).then()
                 .body("success_count", equalTo(0)).body("failure_count", equalTo(0));
@@ -102,7 +103,7 @@ class WebhookTestEndpointTest extends ReceiverTest {
                 .body("response_body", equalTo("broken"))
                 .body("error", equalTo("HTTP 500"));
         assertEquals(1, receiver.requests(hook).size());
-        given().when().get("/api/v1/webhooks/" + id + "/logs").then().body("[0].error", equalTo("HTTP 500"));
+        given().when().get("/api/v1/webhooks/" + id + "/logs").then().body("items[0].error", equalTo("HTTP 500"));
     }
 
     @Test
@@ -149,9 +150,11 @@ class WebhookTestEndpointTest extends ReceiverTest {
                     .when().post("/api/v1/webhooks/" + id + "/test").then().statusCode(200);
         }
         given().queryParam("limit", 2).when().get("/api/v1/webhooks/" + id + "/logs").then()
-                .body("size()", equalTo(2)).body("[0].payload.data.n", equalTo(2)).body("[1].payload.data.n", equalTo(1));
+                .body("items.size()", equalTo(2)).body("items[0].payload.data.n", equalTo(2))
+                .body("items[1].payload.data.n", equalTo(1)).body("has_more", equalTo(true)).body("limit", equalTo(2));
         given().queryParam("limit", 2).queryParam("offset", 2).when().get("/api/v1/webhooks/" + id + "/logs").then()
-                .body("size()", equalTo(1)).body("[0].payload.data.n", equalTo(0));
+                .body("items.size()", equalTo(1)).body("items[0].payload.data.n", equalTo(0))
+                .body("has_more", equalTo(false)).body("offset", equalTo(2));
         given().queryParam("limit", 101).when().get("/api/v1/webhooks/" + id + "/logs").then()
                 .statusCode(400).body("errors[0].field", equalTo("limit"));
         given().queryParam("offset", "x").when().get("/api/v1/webhooks/" + id + "/logs").then()

@@ -109,7 +109,7 @@ class PackagedApiIT {
         assertEquals(sku, new JsonPath(deleted.bodyAsString()).getString("data.sku"));
 
         await().atMost(PATIENCE).untilAsserted(() -> given().when().get("/api/v1/webhooks/" + webhookId + "/logs")
-                .then().statusCode(200).body("event_id", hasItem(deleted.header("webhook-id"))));
+                .then().statusCode(200).body("items.event_id", hasItem(deleted.header("webhook-id"))));
     }
 
     @Test
@@ -132,7 +132,7 @@ class PackagedApiIT {
                 .filter(r -> Boolean.TRUE.equals(new JsonPath(r.bodyAsString()).get("data.test"))).findFirst().orElseThrow();
         assertEquals(Signatures.expectedBodySignature(SECRET, sent.body()), sent.header("X-Webhook-Signature"));
         given().when().get("/api/v1/webhooks/" + webhookId + "/logs")
-                .then().statusCode(200).body("find { it.test == true }.event", equalTo("product.updated"));
+                .then().statusCode(200).body("items.find { it.test == true }.event", equalTo("product.updated"));
     }
 
     @Test

@@ -13,7 +13,13 @@ public final class Signatures {
     }
 
     public static String expectedBodySignature(String secret, byte[] rawBody) {
-        return "sha256=" + HexFormat.of().formatHex(hmac(secret.getBytes(StandardCharsets.UTF_8), rawBody));
+        return "sha256=" + HexFormat.of().formatHex(hmac(key(secret), rawBody));
+    }
+
+    /** As the README says: a {@code whsec_} secret's key is its base64 part decoded; any other, its UTF-8 bytes. */
+    static byte[] key(String secret) {
+        return secret.startsWith("whsec_") ? Base64.getDecoder().decode(secret.substring("whsec_".length()))
+                : secret.getBytes(StandardCharsets.UTF_8);
     }
 
     public static String expectedStandardSignature(String secret, String id, String timestamp, byte[] rawBody) {
@@ -21,7 +27,7 @@ public final class Signatures {
         byte[] content = new byte[prefix.length + rawBody.length];
         System.arraycopy(prefix, 0, content, 0, prefix.length);
         System.arraycopy(rawBody, 0, content, prefix.length, rawBody.length);
-        return "v1," + Base64.getEncoder().encodeToString(hmac(secret.getBytes(StandardCharsets.UTF_8), content));
+        return "v1," + Base64.getEncoder().encodeToString(hmac(key(secret), content));
     }
 
     private static byte[] hmac(byte[] key, byte[] content) {

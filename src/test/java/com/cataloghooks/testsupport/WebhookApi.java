@@ -26,13 +26,29 @@ public final class WebhookApi {
         return id;
     }
 
+    /** Creates a webhook and answers the whole response (e.g. a generated secret, shown only there). */
+    public JsonPath create(String url, List<String> events, Map<String, Object> extra) {
+        Map<String, Object> body = obj("url", url, "events", events);
+        body.putAll(extra);
+        JsonPath created = given().contentType(ContentType.JSON).body(body).when().post("/api/v1/webhooks")
+                .then().statusCode(201).extract().jsonPath();
+        this.created.add(created.getString("id"));
+        return created;
+    }
+
+    /** The webhook's deliveries, newest first (one page of up to 100). */
+    public List<Map<String, Object>> deliveries(String webhookId) {
+        return given().queryParam("limit", 100).when().get("/api/v1/webhooks/" + webhookId + "/deliveries")
+                .then().statusCode(200).extract().jsonPath().getList("items");
+    }
+
     public JsonPath get(String webhookId) {
         return given().when().get("/api/v1/webhooks/" + webhookId).then().statusCode(200).extract().jsonPath();
     }
 
     public List<Map<String, Object>> logs(String webhookId) {
         return given().queryParam("limit", 100).when().get("/api/v1/webhooks/" + webhookId + "/logs")
-                .then().statusCode(200).extract().jsonPath().getList("$");
+                .then().statusCode(200).extract().jsonPath().getList("items");
     }
 
     /** Deletes every webhook this instance created, so other tests' events never reach this test's receivers. */

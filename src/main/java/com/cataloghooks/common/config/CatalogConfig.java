@@ -254,5 +254,35 @@ public interface CatalogConfig {
         @WithDefault("8")
         @Min(1)
         int maxTests();
+
+        /** A webhook whose deliveries have all failed for this long is deactivated, with a reason. */
+        @WithDefault("3d")
+        Duration disableAfterFailing();
+
+        /** How often webhooks are checked for {@link #disableAfterFailing()}. */
+        @WithDefault("1m")
+        Duration disableCheckInterval();
+
+        /** After a secret rotation, how long the previous secret keeps signing too, unless the call says. */
+        @WithDefault("24h")
+        Duration secretGracePeriod();
+
+        /** The per-webhook circuit breaker over its receiver (one per webhook and replica). */
+        Breaker breaker();
+    }
+
+    interface Breaker {
+        /** How many of the last attempts are judged. */
+        @WithDefault("10")
+        @Min(1)
+        int requestVolume();
+
+        /** The share of those that failed for the breaker to open. */
+        @WithDefault("1.0")
+        double failureRatio();
+
+        /** How long it stays open (deliveries held, no attempt spent) before one probe may go. */
+        @WithDefault("60s")
+        Duration delay();
     }
 }

@@ -29,6 +29,11 @@ public record Page<T>(List<T> items, @JsonInclude(JsonInclude.Include.NON_NULL) 
         return new Page<>(items, null, request.limit(), 0, more, null);
     }
 
+    /** A page read by offset without counting every match (whether more follow is known from one row more). */
+    public static <T> Page<T> uncounted(List<T> items, PageRequest request, boolean more) {
+        return new Page<>(items, null, request.limit(), request.offset(), more, null);
+    }
+
     public Page<T> withHasMore(boolean more) {
         return new Page<>(items, total, limit, offset, more, nextCursor);
     }

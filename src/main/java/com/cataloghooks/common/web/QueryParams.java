@@ -3,6 +3,9 @@ package com.cataloghooks.common.web;
 import com.cataloghooks.common.error.InvalidInputException;
 import com.cataloghooks.common.error.NotFoundException;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -67,5 +70,28 @@ public final class QueryParams {
             // falls through to not found
         }
         throw new NotFoundException(what, raw);
+    }
+
+    /** An ISO-8601 instant ({@code 2026-12-01T08:00:00Z}); absent or empty means none. */
+    public static Instant instantParam(String name, String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(raw.trim());
+        } catch (DateTimeParseException e) {
+            throw new InvalidInputException(name, "must be an ISO-8601 instant such as 2026-12-01T08:00:00Z");
+        }
+    }
+
+    /** One of {@code allowed}; absent or empty means none. */
+    public static String oneOf(String name, String raw, List<String> allowed) {
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        if (!allowed.contains(raw)) {
+            throw new InvalidInputException(name, "must be one of " + allowed);
+        }
+        return raw;
     }
 }

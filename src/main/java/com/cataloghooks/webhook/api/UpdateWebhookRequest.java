@@ -1,9 +1,11 @@
 package com.cataloghooks.webhook.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.List;
 import java.util.Map;
@@ -20,5 +22,11 @@ public record UpdateWebhookRequest(
         Boolean isActive,
         @Size(max = 20) Map<String, String> headers,
         @Min(0) @Max(10) Integer retryCount,
-        @Min(1) @Max(300) Integer timeoutSeconds) {
+        @Min(1) @Max(300) Integer timeoutSeconds,
+        @Schema(description = "Replaces the payload filter; {} removes it", implementation = Object.class,
+                example = "{\"active\": true}")
+        JsonNode filter,
+        Boolean ordered,
+        @Schema(description = "Requests per second over all replicas; 0 removes the limit")
+        @Min(0) @Max(10000) Integer rateLimitPerSecond) {
 }

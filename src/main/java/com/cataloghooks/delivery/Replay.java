@@ -1,0 +1,119 @@
+package com.cataloghooks.delivery;
+
+import com.cataloghooks.task.ProgressStep;
+import com.cataloghooks.task.TaskKind;
+import com.cataloghooks.task.TaskProgress;
+import com.cataloghooks.task.TaskRunner;
+import com.cataloghooks.task.TaskWork;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Sends a window of a webhook's history again, as a background task: its finished deliveries with the chosen
+ * statuses go back to pending with fresh attempts (each keeps its event id, the {@code webhook-id} receivers
+ * deduplicate by), then the events of the window it never got (it was inactive, or not yet created) are planned
+ * for it, through its payload filter, from the outbox (kept for {@code catalog.retention.max-age}). A batch per
+ * transaction; the dispatcher is nudged after each.
+ */
+@ApplicationScoped
+public class Replay {
+
+    private static final UUID BEFORE_ALL = new UUID(0, 0);
+    private static final int BATCH = 500;
+
+    /** What to replay: {@code statuses} of finished deliveries, and whether missed events go too. */
+    public record Window(UUID webhookId, Instant since, Instant until, List<String> statuses, boolean missed) {
+    }
+
+    /** How much a replay covers, counted when it is asked for. */
+    public record Scope(long deliveries, long missedEvents) {
+    }
+
+    private final TaskRunner runner;
+    private final DeliveryStore store;
+    private final DeliveryPlanner planner;
+    private final Dispatcher dispatcher;
+    private final ObjectMapper mapper;
+
+    public Replay(TaskRunner runner, DeliveryStore store, DeliveryPlanner planner, Dispatcher dispatcher,
+                  ObjectMapper mapper) {
+        this.runner = runner;
+        this.store = store;
+        this.planner = planner;
+        this.dispatcher = dispatcher;
+        this.mapper = mapper;
+    }
+
+    public Scope scope(Window window) {
+        return new Scope(window.statuses().isEmpty() ? 0
+                : store.countFinished(window.webhookId(), window.statuses(), window.since(), window.until()),
+                window.missed() ? store.countMissed(window.webhookId(), window.since(), window.until()) : 0);
+    }
+
+    /** Queues the replay; returns the task id. */
+    public UUID start(Window window) {
+        runner.ensureRoom();
+        return runner.submit(TaskKind.REPLAY, null, new Work(window));
+    }
+
+    /**
+     * The step's own writes are committed by then (the delivery side writes on plain JDBC): a crash between the two
+     * makes the progress show less than was done, never more. Re-queuing twice would cost a duplicate at most.
+     */
+    private static void record(TaskProgress progress, ProgressStep step) {
+        QuarkusTransaction.requiringNew().run(() -> progress.record(step));
+    }
+
+    private final class Work implements TaskWork {
+
+        private final Window window;
+
+        Work(Window window) {
+            this.window = window;
+        }
+
+        @Override
+        public long count() {
+            Scope scope = scope(window);
+            return scope.deliveries() + scope.missedEvents();
+        }
+
+        @Override
+        public void run(TaskProgress progress) {
+            UUID after = BEFORE_ALL;
+            while (!window.statuses().isEmpty()) {
+                progress.checkpoint();
+                List<UUID> requeued = store.requeueBatch(window.webhookId(), window.statuses(), window.since(), window.until(),
+                        after, BATCH);
+                if (requeued.isEmpty()) {
+                    break;
+                }
+                after = requeued.get(requeued.size() - 1);
+                record(progress, ProgressStep.replayed(requeued.size(), 0));
+                dispatcher.nudge();
+            }
+            after = BEFORE_ALL;
+            while (window.missed()) {
+                progress.checkpoint();
+                List<Object[]> missed = store.missedBatch(window.webhookId(), window.since(), window.until(), after,
+                        BATCH);
+                if (missed.isEmpty()) {
+                    break;
+                }
+                after = (UUID) missed.get(missed.size() - 1)[0];
+                List<EventMessage> events = new ArrayList<>(missed.size());
+                for (Object[] row : missed) {
+                    events.add(EventMessage.parse(mapper, (String) row[1]));
+                }
+                record(progress, ProgressStep.replayed(0, planner.planFor(events, window.webhookId())));
+                dispatcher.nudge();
+            }
+        }
+    }
+}

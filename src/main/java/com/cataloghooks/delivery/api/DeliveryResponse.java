@@ -1,0 +1,22 @@
+package com.cataloghooks.delivery.api;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One event's delivery to one webhook, with every attempt made for it (oldest first). {@code event_id} is the
+ * {@code webhook-id} header of each of its requests, redeliveries included, so receivers can deduplicate.
+ */
+@RegisterForReflection
+public record DeliveryResponse(UUID id, UUID webhookId, UUID eventId, String event,
+                               @Schema(enumeration = {"pending", "in_flight", "succeeded", "failed"}) String status,
+                               int attempts, Instant nextAttemptAt, String lastError,
+                               @Schema(implementation = Object.class) @JsonRawValue String payload,
+                               Instant createdAt, Instant updatedAt, Instant completedAt,
+                               List<DeliveryAttempt> attemptLog) {
+}
