@@ -58,14 +58,12 @@ public final class ClaimSql {
                       w.rate_limit_per_second IS NOT NULL""";
 
     /**
-     * Before the claim, in its transaction: locks the rate-limited webhooks that have due deliveries, in id order
-     * (so claims of several replicas queue here rather than deadlock), and answers how many requests each may still
-     * start in the current one-second window of the database clock. A rate-limited webhook not locked here gets
-     * none in this claim.
+     * Before the claim, in its transaction: locks the rate-limited webhooks that have due deliveries, in id order,
+     * so that claims of several replicas for them queue here (rather than deadlock, or both spend one allowance).
+     * A rate-limited webhook not locked here gets nothing in this claim.
      */
-    public static final String RATE_ALLOWANCE = """
-            SELECT w.id, w.rate_limit_per_second
-                         - CASE WHEN w.rate_window_start = date_trunc('second', now()) THEN w.rate_window_used ELSE 0 END
+    public static final String RATE_LOCK = """
+            SELECT w.id
             FROM webhooks w
             WHERE w.rate_limit_per_second IS NOT NULL AND w.is_active
               AND EXISTS (SELECT 1 FROM webhook_deliveries d
@@ -73,12 +71,27 @@ public final class ClaimSql {
             ORDER BY w.id
             FOR UPDATE OF w""";
 
-    /** After the claim, in its transaction: counts what it claimed for rate-limited webhooks in their windows. */
+    /**
+     * Once the locks are held: the current one-second window of the database clock (its time now, not the
+     * transaction's start, which may lie before a wait for the lock) and what each locked webhook may still start in
+     * it. Parameter: {@code uuid[]} the locked webhooks.
+     */
+    public static final String RATE_ALLOWANCE = """
+            SELECT w.id, w.rate_limit_per_second
+                         - CASE WHEN w.rate_window_start = c.window_start THEN w.rate_window_used ELSE 0 END,
+                   c.window_start
+            FROM webhooks w, (SELECT date_trunc('second', clock_timestamp()) AS window_start) c
+            WHERE w.id = ANY (?::uuid[])""";
+
+    /**
+     * After the claim, in its transaction: counts what it claimed in the window {@link #RATE_ALLOWANCE} read.
+     * Parameters: (1) {@code uuid[]} webhooks, (2) {@code int[]} claimed for each, (3) and (4) the window start.
+     */
     public static final String RATE_USED = """
             UPDATE webhooks w
-            SET rate_window_used = v.claimed + CASE WHEN w.rate_window_start = date_trunc('second', now())
+            SET rate_window_used = v.claimed + CASE WHEN w.rate_window_start = ?::timestamptz
                                                     THEN w.rate_window_used ELSE 0 END,
-                rate_window_start = date_trunc('second', now())
+                rate_window_start = ?::timestamptz
             FROM unnest(?::uuid[], ?::int[]) AS v(id, claimed)
             WHERE w.id = v.id""";
 

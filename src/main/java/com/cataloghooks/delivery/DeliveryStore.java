@@ -98,7 +98,8 @@ public class DeliveryStore {
     List<Claimed> claim(Map<UUID, Integer> running, int perWebhook, UUID cursor, int capacity, String owner,
                         long leaseSeconds) {
         return inTransaction(connection -> {
-            Map<UUID, Integer> allowances = rateAllowances(connection);
+            RateWindow window = rateWindow(connection);
+            Map<UUID, Integer> allowances = window.allowances();
             List<Claimed> claimed = new ArrayList<>();
             try (PreparedStatement claim = connection.prepareStatement(ClaimSql.CLAIM)) {
                 claim.setArray(1, connection.createArrayOf("uuid", running.keySet().toArray()));
@@ -121,23 +122,42 @@ public class DeliveryStore {
                     }
                 }
             }
-            countRateUsed(connection, claimed);
+            countRateUsed(connection, claimed, window);
             return claimed;
         });
     }
 
-    private static Map<UUID, Integer> rateAllowances(Connection connection) throws SQLException {
-        Map<UUID, Integer> allowances = new LinkedHashMap<>();
-        try (PreparedStatement select = connection.prepareStatement(ClaimSql.RATE_ALLOWANCE);
-             ResultSet rs = select.executeQuery()) {
-            while (rs.next()) {
-                allowances.put(rs.getObject(1, UUID.class), Math.max(0, rs.getInt(2)));
-            }
-        }
-        return allowances;
+    /** The rate-limited webhooks this claim holds, what each may still start, in which window. */
+    private record RateWindow(Map<UUID, Integer> allowances, Timestamp start) {
     }
 
-    private static void countRateUsed(Connection connection, List<Claimed> claimed) throws SQLException {
+    private static RateWindow rateWindow(Connection connection) throws SQLException {
+        List<UUID> locked = new ArrayList<>();
+        try (PreparedStatement lock = connection.prepareStatement(ClaimSql.RATE_LOCK);
+             ResultSet rs = lock.executeQuery()) {
+            while (rs.next()) {
+                locked.add(rs.getObject(1, UUID.class));
+            }
+        }
+        Map<UUID, Integer> allowances = new LinkedHashMap<>();
+        if (locked.isEmpty()) {
+            return new RateWindow(allowances, null);
+        }
+        Timestamp start = null;
+        try (PreparedStatement select = connection.prepareStatement(ClaimSql.RATE_ALLOWANCE)) {
+            select.setArray(1, connection.createArrayOf("uuid", locked.toArray()));
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    allowances.put(rs.getObject(1, UUID.class), Math.max(0, rs.getInt(2)));
+                    start = rs.getTimestamp(3);
+                }
+            }
+        }
+        return new RateWindow(allowances, start);
+    }
+
+    private static void countRateUsed(Connection connection, List<Claimed> claimed, RateWindow window)
+            throws SQLException {
         Map<UUID, Integer> used = new TreeMap<>();
         for (Claimed claim : claimed) {
             if (claim.rateLimited()) {
@@ -148,8 +168,10 @@ public class DeliveryStore {
             return;
         }
         try (PreparedStatement update = connection.prepareStatement(ClaimSql.RATE_USED)) {
-            update.setArray(1, connection.createArrayOf("uuid", used.keySet().toArray()));
-            update.setArray(2, connection.createArrayOf("int4", used.values().toArray()));
+            update.setTimestamp(1, window.start());
+            update.setTimestamp(2, window.start());
+            update.setArray(3, connection.createArrayOf("uuid", used.keySet().toArray()));
+            update.setArray(4, connection.createArrayOf("int4", used.values().toArray()));
             update.executeUpdate();
         }
     }
