@@ -28,7 +28,19 @@ class HealthAndDocsTest {
         given().when().get("/api/openapi?format=json").then().statusCode(200)
                 .body("paths.'/api/v1/products'", notNullValue())
                 .body("paths.'/api/v1/webhooks/{id}/test'", notNullValue())
-                .body("paths.'/api/v1/webhooks/{id}/logs'", notNullValue());
+                .body("paths.'/api/v1/webhooks/{id}/logs'", notNullValue())
+                // issue 11's operations, each with an example
+                .body("paths.'/api/v1/webhooks'.post.requestBody.content.'application/json'.examples.size()", equalTo(2))
+                .body("paths.'/api/v1/webhooks/{id}/secret/rotate'.post.requestBody.content.'application/json'.examples",
+                        notNullValue())
+                .body("paths.'/api/v1/webhooks/{id}/replay'.post.requestBody.content.'application/json'.examples",
+                        notNullValue())
+                .body("paths.'/api/v1/webhooks/{id}/deliveries'.get.parameters.find { it.name == 'status' }.example",
+                        equalTo("failed"))
+                .body("paths.'/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver'.post", notNullValue())
+                .body("components.schemas.WebhookResponse.properties.keySet()",
+                        org.hamcrest.Matchers.hasItems("breaker_state", "health", "filter", "ordered",
+                                "rate_limit_per_second", "disabled_reason"));
         given().when().get("/api/docs/").then().statusCode(200).body(containsString("swagger"));
     }
 

@@ -30,6 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
@@ -73,9 +74,15 @@ public class DeliveryResource {
     @Operation(summary = "The webhook's deliveries, newest first, each with its attempts",
             description = "Keyset paging: pass the page's next_cursor as 'after' for the next page. 'since' and"
                     + " 'until' bound when the delivery was planned (ISO-8601 instants, until exclusive).")
-    public Page<DeliveryResponse> list(@RestPath String id, @RestQuery String status, @RestQuery String event,
-                                       @RestQuery String since, @RestQuery String until, @RestQuery String limit,
-                                       @RestQuery String after) {
+    public Page<DeliveryResponse> list(
+            @RestPath String id,
+            @Parameter(description = "pending, in_flight, succeeded or failed", example = "failed")
+            @RestQuery String status,
+            @Parameter(description = "an event type", example = "product.updated") @RestQuery String event,
+            @Parameter(description = "planned at or after", example = "2026-11-30T00:00:00Z") @RestQuery String since,
+            @Parameter(description = "planned before", example = "2026-12-01T00:00:00Z") @RestQuery String until,
+            @Parameter(description = "1 to 100, default 20", example = "50") @RestQuery String limit,
+            @Parameter(description = "the previous page's next_cursor") @RestQuery String after) {
         UUID webhookId = QueryParams.pathId("webhook", id);
         DeliveryQueries.Filter filter = new DeliveryQueries.Filter(QueryParams.oneOf("status", status, STATUSES),
                 QueryParams.oneOf("event", event, EVENTS),

@@ -9,7 +9,6 @@ import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.util.TypeLiteral;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
@@ -38,6 +37,12 @@ public class ReceiverBreakers {
     private static final Logger LOG = Logger.getLogger(ReceiverBreakers.class);
     /** How long a delivery is held when the breaker is half open and its one probe is already under way. */
     private static final Duration PROBE_WAIT = Duration.ofSeconds(1);
+    /**
+     * The guarded type by its class: the guard only needs to know it is a {@code Uni} (asynchronous). A
+     * {@code TypeLiteral} would read its generic signature reflectively, which a native image does not keep.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static final Class<Uni<AttemptResult>> UNI = (Class) Uni.class;
 
     private final CatalogConfig config;
     private final AgroalDataSource dataSource;
@@ -76,8 +81,7 @@ public class ReceiverBreakers {
     }
 
     private TypedGuard<Uni<AttemptResult>> guard(UUID webhookId) {
-        return guards.computeIfAbsent(webhookId, id -> TypedGuard.create(new TypeLiteral<Uni<AttemptResult>>() {
-                })
+        return guards.computeIfAbsent(webhookId, id -> TypedGuard.create(UNI)
                 .withDescription("receiver of webhook " + id)
                 .withCircuitBreaker()
                 .requestVolumeThreshold(config.webhooks().breaker().requestVolume())

@@ -53,7 +53,9 @@ public class FailingWebhooks {
                         disabled_reason = 'every delivery has failed since '
                             || to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
                             || ' (longer than ' || ? || '); last error: ' || coalesce(last_error, 'none')
-                    WHERE is_active AND failing_since < now() - make_interval(secs => ?)
+                    WHERE id IN (SELECT id FROM webhooks
+                                 WHERE is_active AND failing_since < now() - make_interval(secs => ?)
+                                 ORDER BY id FOR UPDATE) -- in id order, as every multi-row lock of webhooks
                     RETURNING id""")) {
                 update.setString(1, config.webhooks().disableAfterFailing().toString());
                 update.setDouble(2, config.webhooks().disableAfterFailing().toSeconds());

@@ -119,6 +119,17 @@ class ApiAccessTest {
         forbidden(as(TestAuth.WEBHOOK_ADMIN_KEY).queryParam("confirm", true).when().delete("/api/v1/products"));
         forbidden(as(TestAuth.READER_KEY).body("{}").when().post("/api/v1/webhooks/" + webhookId + "/test"));
         forbidden(as(TestAuth.WRITER_KEY).when().delete("/api/v1/webhooks/" + webhookId));
+        // deliveries (they carry payloads), replays and secret rotation: webhook-admin only
+        String deliveries = "/api/v1/webhooks/" + webhookId + "/deliveries";
+        as(TestAuth.WEBHOOK_ADMIN_KEY).when().get(deliveries).then().statusCode(200);
+        forbidden(as(TestAuth.READER_KEY).when().get(deliveries));
+        forbidden(as(TestAuth.WRITER_KEY).when().get(deliveries));
+        String rotate = "/api/v1/webhooks/" + webhookId + "/secret/rotate";
+        forbidden(as(TestAuth.READER_KEY).body("{}").when().post(rotate));
+        forbidden(as(TestAuth.WRITER_KEY).body("{}").when().post(rotate));
+        as(TestAuth.WEBHOOK_ADMIN_KEY).body("{}").when().post(rotate).then().statusCode(200);
+        forbidden(as(TestAuth.WRITER_KEY).body(obj("since", "2026-01-01T00:00:00Z"))
+                .when().post("/api/v1/webhooks/" + webhookId + "/replay"));
         as(TestAuth.WEBHOOK_ADMIN_KEY).when().delete("/api/v1/webhooks/" + webhookId).then().statusCode(204);
         as(TestAuth.WRITER_KEY).when().delete("/api/v1/products/" + productId).then().statusCode(204);
     }
