@@ -287,7 +287,8 @@ public class AttemptRecorder {
     /**
      * Counters change once per finished delivery; webhooks in id order, so concurrent batches cannot deadlock. A
      * success ends the webhook's failing streak, a failure starts one if none runs; a {@code 410 Gone} deactivates
-     * the webhook, saying why.
+     * the webhook, saying why. A success after the breaker's open period shows it closed, whichever replica made it
+     * (a breaker's own replica may have stopped before its probe).
      */
     private void countFinished(Connection connection, List<Entry> written) throws SQLException {
         Map<UUID, long[]> counts = new TreeMap<>();
@@ -317,6 +318,10 @@ public class AttemptRecorder {
                 SET success_count = w.success_count + v.succeeded, failure_count = w.failure_count + v.failed,
                     last_triggered_at = now(), last_error = coalesce(v.error, w.last_error),
                     failing_since = CASE WHEN v.succeeded > 0 THEN NULL ELSE coalesce(w.failing_since, now()) END,
+                    breaker_state = CASE WHEN v.succeeded > 0 AND coalesce(w.breaker_open_until <= now(), true)
+                                         THEN 'closed' ELSE w.breaker_state END,
+                    breaker_open_until = CASE WHEN v.succeeded > 0 AND coalesce(w.breaker_open_until <= now(), true)
+                                              THEN NULL ELSE w.breaker_open_until END,
                     is_active = w.is_active AND v.gone IS NULL,
                     disabled_reason = CASE WHEN w.is_active AND v.gone IS NOT NULL THEN v.gone
                                            ELSE w.disabled_reason END,

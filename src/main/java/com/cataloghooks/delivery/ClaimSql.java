@@ -6,8 +6,9 @@ package com.cataloghooks.delivery;
  * {@code (webhook_id, next_attempt_at)} index, so a webhook with a million due deliveries is read as little as one
  * with a single delivery, and it cannot take more than its share of a round.
  * <p>
- * An {@code ordered} webhook offers only the head of its queue: its oldest unfinished delivery by event time, and
- * only while that one is pending and due. So it has at most one request in flight, and a delivery waiting for its
+ * An {@code ordered} webhook offers only the head of its queue: its oldest pending delivery by event time, only
+ * once it is due, and nothing while one of its deliveries is in flight. So it has at most one request in flight
+ * (also when a redelivery or a late event puts an older delivery back in front), and a delivery waiting for its
  * retry holds the ones after it. A webhook whose circuit breaker is open ({@code breaker_open_until}) offers none.
  * <p>
  * The lease counts the attempt ({@code attempts + 1}) and writes a fresh fencing token: every later update names
@@ -35,11 +36,13 @@ public final class ClaimSql {
                     SELECT x.id, row_number() OVER () AS n
                     FROM (SELECT d.id FROM webhook_deliveries d
                           WHERE d.webhook_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= now()
-                            AND (NOT w.ordered OR d.id = (SELECT h.id FROM webhook_deliveries h
-                                                          WHERE h.webhook_id = w.id
-                                                            AND h.status IN ('pending', 'in_flight')
-                                                          ORDER BY h.event_at, h.id
-                                                          LIMIT 1))
+                            AND (NOT w.ordered
+                                 OR (NOT EXISTS (SELECT 1 FROM webhook_deliveries f
+                                                 WHERE f.webhook_id = w.id AND f.status = 'in_flight')
+                                     AND d.id = (SELECT h.id FROM webhook_deliveries h
+                                                 WHERE h.webhook_id = w.id AND h.status = 'pending'
+                                                 ORDER BY h.event_at, h.id
+                                                 LIMIT 1)))
                           ORDER BY d.next_attempt_at
                           LIMIT ?
                           FOR UPDATE OF d SKIP LOCKED) x) d
@@ -60,6 +63,8 @@ public final class ClaimSql {
     /**
      * Before the claim, in its transaction: locks the rate-limited webhooks that have due deliveries, in id order,
      * so that claims of several replicas for them queue here (rather than deadlock, or both spend one allowance).
+ * {@code NO KEY UPDATE}: the planner's inserts take {@code KEY SHARE} on the same rows (the foreign key), and must
+ * not wait for a claim, nor deadlock with it.
      * A rate-limited webhook not locked here gets nothing in this claim.
      */
     public static final String RATE_LOCK = """
@@ -69,7 +74,7 @@ public final class ClaimSql {
               AND EXISTS (SELECT 1 FROM webhook_deliveries d
                           WHERE d.webhook_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= now())
             ORDER BY w.id
-            FOR UPDATE OF w""";
+            FOR NO KEY UPDATE OF w""";
 
     /**
      * Once the locks are held: the current one-second window of the database clock (its time now, not the
@@ -85,7 +90,7 @@ public final class ClaimSql {
 
     /**
      * After the claim, in its transaction: counts what it claimed in the window {@link #RATE_ALLOWANCE} read.
-     * Parameters: (1) {@code uuid[]} webhooks, (2) {@code int[]} claimed for each, (3) and (4) the window start.
+     * Parameters: (1) and (2) the window start, (3) {@code uuid[]} webhooks, (4) {@code int[]} claimed for each.
      */
     public static final String RATE_USED = """
             UPDATE webhooks w

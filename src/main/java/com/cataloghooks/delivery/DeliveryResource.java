@@ -173,8 +173,13 @@ public class DeliveryResource {
     @Path("/replays/{taskId}")
     @Operation(summary = "A replay's progress: 'updated' deliveries re-queued, 'created' missed events planned")
     public TaskResponse replayTask(@RestPath String id, @RestPath String taskId) {
-        webhooks.requireExists(QueryParams.pathId("webhook", id));
-        return tasks.get(TaskKind.REPLAY, QueryParams.pathId("replay", taskId));
+        UUID webhookId = QueryParams.pathId("webhook", id);
+        webhooks.requireExists(webhookId);
+        TaskResponse task = tasks.get(TaskKind.REPLAY, QueryParams.pathId("replay", taskId));
+        if (!Replay.label(webhookId).equals(task.filename())) {
+            throw new NotFoundException("replay", taskId); // another webhook's
+        }
+        return task;
     }
 
 }

@@ -277,12 +277,14 @@ public class DeliveryStore {
     List<UUID> requeueBatch(UUID webhookId, List<String> statuses, Instant since, Instant until, UUID after,
                             int batch) {
         return inTransaction(connection -> {
-            try (PreparedStatement update = connection.prepareStatement(REQUEUE_FINISHED + """
+            // ordered by the database, whose uuid order the next batch's "id > ?" follows (Java's is signed)
+            try (PreparedStatement update = connection.prepareStatement("WITH requeued AS (" + REQUEUE_FINISHED + """
                      AND d.id IN (SELECT x.id FROM webhook_deliveries x
                                   WHERE x.webhook_id = d.webhook_id AND x.status = ANY (?::text[])
                                     AND x.created_at >= ? AND x.created_at < ? AND x.id > ?
                                   ORDER BY x.id LIMIT ? FOR UPDATE SKIP LOCKED)
-                    RETURNING d.id""")) {
+                    RETURNING d.id)
+                    SELECT id FROM requeued ORDER BY id""")) {
                 update.setObject(1, webhookId);
                 update.setArray(2, connection.createArrayOf("text", statuses.toArray()));
                 update.setArray(3, connection.createArrayOf("text", statuses.toArray()));
@@ -296,7 +298,6 @@ public class DeliveryStore {
                         ids.add(rs.getObject(1, UUID.class));
                     }
                 }
-                ids.sort(null);
                 return ids;
             }
         });

@@ -4,6 +4,7 @@ import com.cataloghooks.common.config.CatalogConfig;
 import com.cataloghooks.common.db.JdbcTransaction;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
@@ -12,10 +13,15 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
+import io.quarkus.scheduler.Scheduled;
+
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -74,6 +80,34 @@ public class ReceiverBreakers {
     /** This replica's view of the webhook's breaker. */
     CircuitBreakerState state(UUID webhookId) {
         return states.getOrDefault(webhookId, CircuitBreakerState.CLOSED);
+    }
+
+    /** Forgets the breakers of deleted webhooks, so the maps hold one entry per existing webhook at most. */
+    @Scheduled(every = "1h", delayed = "1h", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void forgetDeleted() {
+        if (guards.isEmpty()) {
+            return;
+        }
+        try {
+            Set<UUID> existing = JdbcTransaction.run(dataSource, connection -> {
+                try (PreparedStatement select = connection.prepareStatement(
+                        "SELECT id FROM webhooks WHERE id = ANY (?::uuid[])")) {
+                    select.setArray(1, connection.createArrayOf("uuid", guards.keySet().toArray()));
+                    Set<UUID> ids = new HashSet<>();
+                    try (ResultSet rs = select.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getObject(1, UUID.class));
+                        }
+                    }
+                    return ids;
+                }
+            });
+            guards.keySet().removeIf(id -> !existing.contains(id));
+            states.keySet().removeIf(id -> !existing.contains(id));
+        } catch (RuntimeException e) {
+            LOG.warnf("could not look for deleted webhooks' breakers, will retry: %s", e.getMessage());
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -58,7 +58,12 @@ public class Replay {
 
     /** Queues the replay; returns the task id. */
     public UUID start(Window window) {
-        return runner.submit(TaskKind.REPLAY, null, new Work(window));
+        return runner.submit(TaskKind.REPLAY, label(window.webhookId()), new Work(window));
+    }
+
+    /** What a replay task shows in its {@code filename}: the webhook it replays, so it is found under no other. */
+    public static String label(UUID webhookId) {
+        return "webhook " + webhookId;
     }
 
     /**

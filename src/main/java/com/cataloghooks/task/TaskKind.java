@@ -10,7 +10,10 @@ import com.cataloghooks.common.event.EventType;
 public enum TaskKind {
     IMPORT("import", EventType.IMPORT_STARTED, EventType.IMPORT_COMPLETED, EventType.IMPORT_FAILED),
     BULK_DELETE("bulk_delete", null, null, null),
-    /** Re-queues a webhook's finished deliveries and plans the events it missed; announces nothing itself. */
+    /**
+     * Re-queues a webhook's finished deliveries and plans the events it missed; announces nothing itself. Its
+     * {@code filename} names the webhook ({@code webhook <id>}).
+     */
     REPLAY("replay", null, null, null);
 
     private final String wireName;

@@ -14,7 +14,9 @@ import java.sql.ResultSet;
  * Deactivates webhooks whose deliveries have all failed for {@code catalog.webhooks.disable-after-failing} (3 days
  * by default), with a {@code disabled_reason}: a receiver gone for good should not cost attempts forever. The
  * failing streak ({@code failing_since}) starts at the first delivery that fails after a success and ends at the
- * next success; activating the webhook again ends it too. Runs in every replica; the update is one statement.
+ * next success; activating the webhook again ends it too. A webhook is deactivated once a delivery has failed at
+ * least that long after the streak began ({@code last_triggered_at}, set by every finished delivery): a webhook
+ * that failed once and then had nothing to deliver for days is not. Runs in every replica; the update is one statement.
  */
 @ApplicationScoped
 public class FailingWebhooks {
@@ -54,8 +56,8 @@ public class FailingWebhooks {
                             || to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
                             || ' (longer than ' || ? || '); last error: ' || coalesce(last_error, 'none')
                     WHERE id IN (SELECT id FROM webhooks
-                                 WHERE is_active AND failing_since < now() - make_interval(secs => ?)
-                                 ORDER BY id FOR UPDATE) -- in id order, as every multi-row lock of webhooks
+                                 WHERE is_active AND last_triggered_at >= failing_since + make_interval(secs => ?)
+                                 ORDER BY id FOR NO KEY UPDATE) -- id order, as every multi-row lock of webhooks
                     RETURNING id""")) {
                 update.setString(1, config.webhooks().disableAfterFailing().toString());
                 update.setDouble(2, config.webhooks().disableAfterFailing().toSeconds());

@@ -156,10 +156,14 @@ public class Webhook {
         this.timeoutSeconds = timeoutSeconds;
     }
 
-    /** Signs with {@code sealedSecret} from now on, and with the one it replaces until {@code previousUntil}. */
+    /**
+     * Signs with {@code sealedSecret} from now on, and with the one it replaces until {@code previousUntil}; null
+     * (no grace) forgets the replaced secret at once: a rotation without grace is what follows a leak.
+     */
     void rotateSecret(String sealedSecret, Instant previousUntil) {
-        this.previousSecret = this.secret;
-        this.previousSecretExpiresAt = this.secret == null ? null : previousUntil;
+        boolean keep = this.secret != null && previousUntil != null;
+        this.previousSecret = keep ? this.secret : null;
+        this.previousSecretExpiresAt = keep ? previousUntil : null;
         this.secret = sealedSecret;
     }
 

@@ -19,10 +19,12 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -103,7 +105,9 @@ public class WebhookService {
      */
     @Transactional
     public WebhookResponse rotateSecret(UUID id, RotateSecretRequest request) {
-        Webhook webhook = find(id);
+        // locked: two rotations at once must not both keep the same previous secret (one new secret would be lost)
+        Webhook webhook = repository.findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE)
+                .orElseThrow(() -> new NotFoundException("webhook", id.toString()));
         Duration grace = request == null || request.gracePeriodSeconds() == null
                 ? config.webhooks().secretGracePeriod()
                 : Duration.ofSeconds(request.gracePeriodSeconds());
@@ -258,12 +262,18 @@ public class WebhookService {
         return secret == null || secret.isEmpty() ? null : secret;
     }
 
+    /** An open breaker whose period is over lets its probe go: half open, until an outcome says otherwise. */
+    private static String breakerState(Webhook w) {
+        boolean over = w.getBreakerOpenUntil() != null && !w.getBreakerOpenUntil().isAfter(Instant.now());
+        return "open".equals(w.getBreakerState()) && over ? "half_open" : w.getBreakerState();
+    }
+
     static WebhookResponse toResponse(Webhook w) {
         return new WebhookResponse(w.getId(), w.getUrl(), w.getEvents(), w.isActive(), w.getSecret() != null,
                 w.getDescription(), StoredSecrets.masked(w.getHeaders()), w.getRetryCount(), w.getTimeoutSeconds(),
                 w.getLastTriggeredAt(), w.getLastError(), w.getSuccessCount(), w.getFailureCount(), w.getCreatedAt(),
                 w.getUpdatedAt(), w.getFilter(), w.isOrdered(), w.getRateLimitPerSecond(), w.getDisabledReason(),
-                w.getDisabledAt(), w.getFailingSince(), w.getBreakerState(), w.getBreakerOpenUntil(),
+                w.getDisabledAt(), w.getFailingSince(), breakerState(w), w.getBreakerOpenUntil(),
                 w.getPreviousSecretExpiresAt(), null, null);
     }
 }

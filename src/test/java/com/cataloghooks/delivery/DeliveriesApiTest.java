@@ -181,6 +181,9 @@ class DeliveriesApiTest extends ReceiverTest {
         assertEquals(firstThree, replayed);
         assertTrue(after.stream().allMatch(d -> "succeeded".equals(d.get("status"))));
 
+        String otherWebhook = api.webhook(receiver.url(path()), PRODUCT_EVENTS, Map.of());
+        given().when().get(status.replace(webhookId, otherWebhook)).then().statusCode(404);
+
         given().contentType(ContentType.JSON).body(obj("since", since.toString(), "status", "pending"))
                 .when().post("/api/v1/webhooks/" + webhookId + "/replay").then().statusCode(400)
                 .body("errors[0].field", equalTo("status"));

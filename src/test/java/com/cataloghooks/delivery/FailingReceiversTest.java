@@ -99,13 +99,15 @@ class FailingReceiversTest extends ReceiverTest {
         failingWebhooks.disableFailing();
         assertTrue(api.get(failingId).getBoolean("is_active"));
 
-        // the same streak, begun 4 days ago (the database clock is the only one the rule reads)
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement update = c.prepareStatement(
-                     "UPDATE webhooks SET failing_since = now() - interval '4 days' WHERE id = ?::uuid")) {
-            update.setString(1, failingId);
-            assertEquals(1, update.executeUpdate());
-        }
+        // a streak begun 4 days ago whose only failure was then (nothing to deliver since) is left alone too
+        sql("UPDATE webhooks SET failing_since = now() - interval '4 days', last_triggered_at = now() - interval"
+                + " '4 days' WHERE id = ?::uuid", failingId);
+        failingWebhooks.disableFailing();
+        assertTrue(api.get(failingId).getBoolean("is_active"));
+
+        // failures all along: begun 4 days ago, failing still (the database clock is the only one the rule reads)
+        sql("UPDATE webhooks SET failing_since = now() - interval '4 days', last_triggered_at = now()"
+                + " WHERE id = ?::uuid", failingId);
         assertTrue(failingWebhooks.disableFailing() >= 1);
         JsonPath disabled = api.get(failingId);
         assertFalse(disabled.getBoolean("is_active"));
@@ -118,6 +120,13 @@ class FailingReceiversTest extends ReceiverTest {
                 .then().statusCode(200).body("failing_since", nullValue()).body("disabled_reason", nullValue());
         failingWebhooks.disableFailing();
         assertTrue(api.get(failingId).getBoolean("is_active"));
+    }
+
+    private void sql(String statement, String webhookId) throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(statement)) {
+            update.setString(1, webhookId);
+            assertEquals(1, update.executeUpdate());
+        }
     }
 
     @Test

@@ -71,6 +71,27 @@ class OrderedDeliveryTest extends ReceiverTest {
     }
 
     @Test
+    void aRedeliveredOlderDeliveryWaitsForTheOneInFlight() {
+        String path = path();
+        String webhookId = api.webhook(receiver.url(path), List.of("product.created"), obj("ordered", true));
+        createProduct(uniqueSku(), "");
+        await().atMost(PATIENCE).until(() -> api.deliveries(webhookId).stream()
+                .anyMatch(d -> "succeeded".equals(d.get("status"))));
+        String first = (String) api.deliveries(webhookId).get(0).get("id");
+
+        receiver.respond(path).delayedBy(Duration.ofSeconds(2)).with(200, "slow");
+        createProduct(uniqueSku(), "");
+        await().atMost(PATIENCE).until(() -> receiver.requests(path).size() == 2); // the second, in flight 2 s
+        given().when().post("/api/v1/webhooks/" + webhookId + "/deliveries/" + first + "/redeliver")
+                .then().statusCode(202);
+        List<ReceivedRequest> requests = await().atMost(PATIENCE).until(() -> receiver.requests(path),
+                r -> r.size() == 3);
+        long afterSecond = (requests.get(2).receivedNanos() - requests.get(1).receivedNanos()) / 1_000_000;
+        assertTrue(afterSecond >= 2000, "the older delivery went " + afterSecond + " ms after the one in flight began");
+        assertEquals(requests.get(0).header("webhook-id"), requests.get(2).header("webhook-id"));
+    }
+
+    @Test
     void orderedCanBeSwitchedOnByAnUpdateAndShows() {
         String id = api.webhook(receiver.url(path()), List.of("product.created"), Map.of());
         assertEquals(false, api.get(id).getBoolean("ordered"));

@@ -5,12 +5,17 @@ import com.cataloghooks.testsupport.ReceiverTest;
 import com.cataloghooks.testsupport.TestReceiver.ReceivedRequest;
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,6 +46,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SigningSecretsTest extends ReceiverTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @Inject
+    AgroalDataSource dataSource;
     private static final List<String> CREATED = List.of("product.created");
 
     private static ReceivedRequest nextRequest(String path, int already) {
@@ -148,6 +156,15 @@ class SigningSecretsTest extends ReceiverTest {
         new Webhook(fresh).verify(request.bodyAsString(), standardHeaders(request));
         assertThrows(WebhookVerificationException.class,
                 () -> new Webhook(old).verify(request.bodyAsString(), standardHeaders(request)));
+        // and it is not kept either (a rotation without grace is what follows a leak)
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement(
+                     "SELECT previous_secret IS NULL AND secret IS NOT NULL FROM webhooks WHERE id = ?::uuid")) {
+            select.setString(1, id);
+            try (ResultSet rs = select.executeQuery()) {
+                assertTrue(rs.next() && rs.getBoolean(1));
+            }
+        }
 
         given().contentType(ContentType.JSON).body(obj("grace_period_seconds", -1))
                 .when().post("/api/v1/webhooks/" + id + "/secret/rotate").then().statusCode(400)
