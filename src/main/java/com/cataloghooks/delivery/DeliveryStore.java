@@ -277,29 +277,37 @@ public class DeliveryStore {
     List<UUID> requeueBatch(UUID webhookId, List<String> statuses, Instant since, Instant until, UUID after,
                             int batch) {
         return inTransaction(connection -> {
-            // ordered by the database, whose uuid order the next batch's "id > ?" follows (Java's is signed)
-            try (PreparedStatement update = connection.prepareStatement("WITH requeued AS (" + REQUEUE_FINISHED + """
-                     AND d.id IN (SELECT x.id FROM webhook_deliveries x
-                                  WHERE x.webhook_id = d.webhook_id AND x.status = ANY (?::text[])
-                                    AND x.created_at >= ? AND x.created_at < ? AND x.id > ?
-                                  ORDER BY x.id LIMIT ? FOR UPDATE SKIP LOCKED)
-                    RETURNING d.id)
-                    SELECT id FROM requeued ORDER BY id""")) {
-                update.setObject(1, webhookId);
-                update.setArray(2, connection.createArrayOf("text", statuses.toArray()));
-                update.setArray(3, connection.createArrayOf("text", statuses.toArray()));
-                update.setTimestamp(4, Timestamp.from(since));
-                update.setTimestamp(5, Timestamp.from(until));
-                update.setObject(6, after);
-                update.setInt(7, batch);
-                List<UUID> ids = new ArrayList<>();
-                try (ResultSet rs = update.executeQuery()) {
+            // picked first, then re-queued by id: a locking subquery inside the UPDATE may run once per row it
+            // examines, each time on what the previous runs changed, and pick other rows than the batch
+            List<UUID> ids = new ArrayList<>();
+            try (PreparedStatement pick = connection.prepareStatement("""
+                    SELECT id FROM webhook_deliveries
+                    WHERE webhook_id = ? AND status = ANY (?::text[]) AND created_at >= ? AND created_at < ? AND id > ?
+                    ORDER BY id LIMIT ?
+                    FOR UPDATE""")) { // waits for a redelivery of one of them rather than pass it by
+                pick.setObject(1, webhookId);
+                pick.setArray(2, connection.createArrayOf("text", statuses.toArray()));
+                pick.setTimestamp(3, Timestamp.from(since));
+                pick.setTimestamp(4, Timestamp.from(until));
+                pick.setObject(5, after);
+                pick.setInt(6, batch);
+                try (ResultSet rs = pick.executeQuery()) {
                     while (rs.next()) {
-                        ids.add(rs.getObject(1, UUID.class));
+                        ids.add(rs.getObject(1, UUID.class)); // in the database's uuid order, which "id > ?" follows
                     }
                 }
+            }
+            if (ids.isEmpty()) {
                 return ids;
             }
+            try (PreparedStatement update = connection.prepareStatement(
+                    REQUEUE_FINISHED + " AND d.id = ANY (?::uuid[])")) {
+                update.setObject(1, webhookId);
+                update.setArray(2, connection.createArrayOf("text", statuses.toArray()));
+                update.setArray(3, connection.createArrayOf("uuid", ids.toArray()));
+                update.executeUpdate();
+            }
+            return ids;
         });
     }
 

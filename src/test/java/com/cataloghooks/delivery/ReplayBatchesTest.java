@@ -68,8 +68,25 @@ class ReplayBatchesTest extends ReceiverTest {
                 failAgain(batch); // the receiver is still down: they are failed again before the next batch
             }
         } while (batch.size() == 2); // batches of 2: the second holds 7f.. and 80.., which signed order swaps
-        assertEquals(ids.size(), visited.size(), "visited " + visited);
+        assertEquals(ids.size(), visited.size(), "visited " + visited + "; rows: " + rows(webhookId));
         assertEquals(new HashSet<>(ids), Set.copyOf(visited));
+    }
+
+    private String rows(String webhookId) throws Exception {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT id, status, created_at, clock_timestamp()"
+                     + " FROM webhook_deliveries WHERE webhook_id = ?::uuid ORDER BY id")) {
+            select.setString(1, webhookId);
+            try (var rs = select.executeQuery()) {
+                while (rs.next()) {
+                    out.append(rs.getString(1), 0, 2).append(' ').append(rs.getString(2)).append(' ')
+                            .append(rs.getTimestamp(3).toInstant()).append(" (now ")
+                            .append(rs.getTimestamp(4).toInstant()).append("); ");
+                }
+            }
+        }
+        return out.toString();
     }
 
     private void failAgain(List<UUID> batch) throws Exception {
