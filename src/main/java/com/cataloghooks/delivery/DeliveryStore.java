@@ -53,6 +53,10 @@ public class DeliveryStore {
      * Records one pending delivery per event and active webhook subscribed to it, created before it and whose
      * payload filter (if any) its data passes, for a whole batch of events in one statement; an event seen before
      * adds nothing, and does not reach webhooks that subscribed after it happened.
+     * <p>
+     * The webhooks are read under {@code FOR KEY SHARE SKIP LOCKED}, the lock the foreign key would take anyway: it
+     * conflicts only with a delete, so a webhook being deleted meanwhile is simply not planned for (instead of the
+     * insert waiting for the delete and then failing on the foreign key), and no other webhook waits for it.
      */
     int plan(List<EventMessage> events) {
         return plan(events, null);
@@ -74,10 +78,11 @@ public class DeliveryStore {
                     SELECT gen_random_uuid(), e.id, w.id, e.type, e.body, 'pending', 0, now(), now(), now(),
                            e.occurred_at
                     FROM unnest(?::uuid[], ?::text[], ?::text[]::timestamptz[], ?::text[]) AS e(id, type, occurred_at, body)
-                    JOIN webhooks w ON e.type = ANY (w.events)
-                        AND CASE WHEN ?::uuid IS NULL THEN w.is_active AND w.created_at <= e.occurred_at
-                                 ELSE w.id = ?::uuid END
-                        AND (w.filter IS NULL
+                    JOIN (SELECT id, events, created_at, filter IS NOT NULL AS filtered FROM webhooks
+                          WHERE CASE WHEN ?::uuid IS NULL THEN is_active ELSE id = ?::uuid END
+                          FOR KEY SHARE SKIP LOCKED) w
+                        ON e.type = ANY (w.events) AND (?::uuid IS NOT NULL OR w.created_at <= e.occurred_at)
+                        AND (NOT w.filtered
                              OR (e.id, w.id) IN (SELECT * FROM unnest(?::uuid[], ?::uuid[])))
                     ON CONFLICT (event_id, webhook_id) DO NOTHING""")) {
                 insert.setArray(1, connection.createArrayOf("uuid", events.stream().map(EventMessage::id).toArray()));
@@ -87,8 +92,9 @@ public class DeliveryStore {
                 insert.setArray(4, connection.createArrayOf("text", events.stream().map(EventMessage::body).toArray()));
                 insert.setObject(5, onlyWebhook);
                 insert.setObject(6, onlyWebhook);
-                insert.setArray(7, connection.createArrayOf("uuid", passed.stream().map(p -> p[0]).toArray()));
-                insert.setArray(8, connection.createArrayOf("uuid", passed.stream().map(p -> p[1]).toArray()));
+                insert.setObject(7, onlyWebhook);
+                insert.setArray(8, connection.createArrayOf("uuid", passed.stream().map(p -> p[0]).toArray()));
+                insert.setArray(9, connection.createArrayOf("uuid", passed.stream().map(p -> p[1]).toArray()));
                 return insert.executeUpdate();
             }
         });
