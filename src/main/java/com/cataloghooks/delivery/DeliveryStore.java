@@ -120,17 +120,35 @@ public class DeliveryStore {
                 claim.setDouble(10, leaseSeconds);
                 try (ResultSet rs = claim.executeQuery()) {
                     while (rs.next()) {
-                        claimed.add(new Claimed(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                                rs.getInt(3), rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6),
-                                rs.getObject(7, UUID.class), rs.getString(8), secrets.openSecret(rs.getString(9)),
-                                secrets.openHeaders(headers(rs.getString(10))), rs.getInt(11), rs.getInt(12),
-                                secrets.openSecret(rs.getString(13)), rs.getBoolean(14)));
+                        claimed.add(claimed(rs));
                     }
                 }
             }
             countRateUsed(connection, claimed, window);
             return claimed;
         });
+    }
+
+    /**
+     * One claimed row. A webhook value that does not decrypt (a key removed too early) makes this delivery unreadable,
+     * to be recorded as a failed attempt, and costs no other delivery its claim.
+     */
+    private Claimed claimed(ResultSet rs) throws SQLException {
+        String secret = null;
+        String previousSecret = null;
+        Map<String, String> headers = Map.of();
+        String unreadable = null;
+        try {
+            secret = secrets.openSecret(rs.getString(9));
+            headers = secrets.openHeaders(headers(rs.getString(10)));
+            previousSecret = secrets.openSecret(rs.getString(13));
+        } catch (RuntimeException e) {
+            unreadable = "not sent: " + e.getMessage();
+        }
+        return new Claimed(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getInt(3),
+                rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6), rs.getObject(7, UUID.class),
+                rs.getString(8), secret, headers, rs.getInt(11), rs.getInt(12), previousSecret, rs.getBoolean(14),
+                unreadable);
     }
 
     /** The rate-limited webhooks this claim holds, what each may still start, in which window. */
@@ -396,11 +414,12 @@ public class DeliveryStore {
 
     /**
      * A delivery this replica has just claimed, for the attempt numbered {@code attempt}; its webhook's secret and
-     * header values decrypted (every stored value decrypts: {@code SecretReencryption} checks that at startup).
+     * header values decrypted ({@code SecretReencryption} checks at startup that every stored value decrypts; should
+     * one not, {@code unreadable} says why, and the delivery is not sent).
      */
     record Claimed(UUID id, UUID token, int attempt, UUID eventId, String eventType, String body, UUID webhookId,
                    String url, String secret, Map<String, String> headers, int timeoutSeconds, int retryCount,
-                   String previousSecret, boolean rateLimited) {
+                   String previousSecret, boolean rateLimited, String unreadable) {
 
         @Override
         public String toString() {
