@@ -8,7 +8,8 @@ package com.cataloghooks.delivery;
  * are visited: they are found by a skip scan of that same partial index ({@code waiting}, one probe per such
  * webhook), so idle webhooks, however many, cost a claim nothing.
  * <p>
- * An {@code ordered} webhook offers only the head of its queue: its oldest pending delivery by event time, only
+ * An {@code ordered} webhook offers only the head of its queue: its first pending delivery in commit order (the
+ * event's number, {@code event_seq}; deliveries planned before events were numbered come first, by event time), only
  * once it is due, and nothing while one of its deliveries is in flight. So it has at most one request in flight
  * (also when a redelivery or a late event puts an older delivery back in front), and a delivery waiting for its
  * retry holds the ones after it. A webhook whose circuit breaker is open ({@code breaker_open_until}) offers none.
@@ -52,7 +53,7 @@ public final class ClaimSql {
                                                  WHERE f.webhook_id = w.id AND f.status = 'in_flight')
                                      AND d.id = (SELECT h.id FROM webhook_deliveries h
                                                  WHERE h.webhook_id = w.id AND h.status = 'pending'
-                                                 ORDER BY h.event_at, h.id
+                                                 ORDER BY h.event_seq NULLS FIRST, h.event_at, h.id
                                                  LIMIT 1)))
                           ORDER BY d.next_attempt_at
                           LIMIT ?

@@ -74,10 +74,11 @@ public class DeliveryStore {
             List<UUID[]> passed = filters.passing(connection, events, onlyWebhook);
             try (PreparedStatement insert = connection.prepareStatement("""
                     INSERT INTO webhook_deliveries (id, event_id, webhook_id, event_type, body, status, attempts,
-                                                    next_attempt_at, created_at, updated_at, event_at)
+                                                    next_attempt_at, created_at, updated_at, event_at, event_seq)
                     SELECT gen_random_uuid(), e.id, w.id, e.type, e.body, 'pending', 0, now(), now(), now(),
-                           e.occurred_at
-                    FROM unnest(?::uuid[], ?::text[], ?::text[]::timestamptz[], ?::text[]) AS e(id, type, occurred_at, body)
+                           e.occurred_at, e.seq
+                    FROM unnest(?::uuid[], ?::text[], ?::text[]::timestamptz[], ?::text[], ?::int8[])
+                         AS e(id, type, occurred_at, body, seq)
                     JOIN (SELECT id, events, created_at, filter IS NOT NULL AS filtered FROM webhooks
                           WHERE CASE WHEN ?::uuid IS NULL THEN is_active ELSE id = ?::uuid END
                           FOR KEY SHARE SKIP LOCKED) w
@@ -90,11 +91,12 @@ public class DeliveryStore {
                 insert.setArray(3, connection.createArrayOf("text",
                         events.stream().map(e -> e.occurredAt().toString()).toArray()));
                 insert.setArray(4, connection.createArrayOf("text", events.stream().map(EventMessage::body).toArray()));
-                insert.setObject(5, onlyWebhook);
+                insert.setArray(5, connection.createArrayOf("int8", events.stream().map(EventMessage::seq).toArray()));
                 insert.setObject(6, onlyWebhook);
                 insert.setObject(7, onlyWebhook);
-                insert.setArray(8, connection.createArrayOf("uuid", passed.stream().map(p -> p[0]).toArray()));
-                insert.setArray(9, connection.createArrayOf("uuid", passed.stream().map(p -> p[1]).toArray()));
+                insert.setObject(8, onlyWebhook);
+                insert.setArray(9, connection.createArrayOf("uuid", passed.stream().map(p -> p[0]).toArray()));
+                insert.setArray(10, connection.createArrayOf("uuid", passed.stream().map(p -> p[1]).toArray()));
                 return insert.executeUpdate();
             }
         });

@@ -1,5 +1,6 @@
 package com.cataloghooks.delivery;
 
+import com.cataloghooks.common.event.EventSequence;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Blocking;
@@ -8,6 +9,7 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -51,7 +53,9 @@ public class EventConsumer {
         List<CompletableFuture<Void>> deadLettered = new ArrayList<>();
         for (KafkaRecord<String, String> record : batch.getRecords()) {
             try {
-                events.add(EventMessage.parse(mapper, record.getPayload()));
+                Header seq = record.getHeaders().lastHeader(EventSequence.HEADER);
+                events.add(EventMessage.parse(mapper, record.getPayload(),
+                        seq == null ? null : EventSequence.decode(seq.value())));
             } catch (MalformedEventException e) {
                 deadLettered.add(record.nack(e).toCompletableFuture());
             }
