@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -204,15 +205,23 @@ public class DeliveryStore {
 
     /**
      * Deliveries whose claim ran out (its replica died, or could not record the attempt) go back to pending, due at
-     * once; the attempt they were claimed for counts as made.
+     * once; the attempt they were claimed for counts as made. The claim's token stays until another claim replaces
+     * it, so an outcome that arrives late still wins over a resend. Not expired: the deliveries this replica still
+     * holds in memory (their outcome is on its way), nor any while the database itself has been up for less than
+     * {@code graceSeconds} (after a restart of the database every replica needs a moment to write what it has).
      */
-    int expireLeases() {
+    int expireLeases(String owner, Collection<UUID> held, double graceSeconds) {
         return inTransaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement("""
                     UPDATE webhook_deliveries
                     SET status = 'pending', next_attempt_at = now(), lease_owner = NULL, lease_until = NULL,
-                        lease_token = NULL, updated_at = now()
-                    WHERE status = 'in_flight' AND lease_until < now()""")) {
+                        updated_at = now()
+                    WHERE status = 'in_flight' AND lease_until < now()
+                      AND pg_postmaster_start_time() < now() - make_interval(secs => ?)
+                      AND NOT (lease_owner = ? AND id = ANY (?::uuid[]))""")) {
+                update.setDouble(1, graceSeconds);
+                update.setString(2, owner);
+                update.setArray(3, connection.createArrayOf("uuid", held.toArray()));
                 return update.executeUpdate();
             }
         });

@@ -6,6 +6,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -40,6 +41,8 @@ public class Dispatcher implements DeliveryJob.Steps {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
     private static final UUID FIRST = new UUID(0, 0);
+    /** Among the observers of {@code ShutdownEvent}: after the consumer stops planning, before the breakers stop. */
+    static final int SHUTDOWN_ORDER = 10;
 
     private final DeliveryStore store;
     private final WebhookSender sender;
@@ -74,7 +77,7 @@ public class Dispatcher implements DeliveryJob.Steps {
             return;
         }
         try {
-            int expired = store.expireLeases();
+            int expired = store.expireLeases(owner, held(), leaseGraceSeconds());
             if (expired > 0) {
                 LOG.infof("%d deliveries whose claim ran out are due again", expired);
             }
@@ -82,6 +85,20 @@ public class Dispatcher implements DeliveryJob.Steps {
             LOG.warnf("could not look for expired claims, will retry: %s", e.getMessage());
         }
         nudge();
+    }
+
+    /** The deliveries whose attempt or outcome is under way here: their leases are not taken from this replica. */
+    private List<UUID> held() {
+        return active.stream().map(DeliveryJob::deliveryId).toList();
+    }
+
+    /**
+     * How long after the database (re)started leases are left alone: a lease margin, plus the longest wait of a
+     * recorder retrying its batch and a poll, so every replica can write the outcomes it held through the outage.
+     */
+    private double leaseGraceSeconds() {
+        return config.delivery().lease().toSeconds() + AttemptRecorder.MAX_WAIT_MS / 1000.0
+                + config.delivery().pollInterval().toMillis() / 1000.0;
     }
 
     /** Asks for a claiming round soon; nudges while one is queued collapse into it. */
@@ -96,11 +113,13 @@ public class Dispatcher implements DeliveryJob.Steps {
     }
 
     /**
-     * Graceful stop: claim nothing more, start no new attempt, let requests under way finish and be written within
-     * {@code shutdown-grace}, then hand every delivery still claimed here back, keeping its next attempt time, so
-     * another replica (or this one after a restart) takes it up without waiting for its lease to run out.
+     * Graceful stop, the one stop of the delivery side, in this order: claim nothing more, start no new attempt, let
+     * requests under way finish within {@code shutdown-grace}, have the recorder commit every outcome it was handed
+     * (the recorder has no stop of its own), then hand every delivery still claimed here back, keeping its next
+     * attempt time, so another replica (or this one after a restart) takes it up without waiting for its lease to
+     * run out. The receivers' breakers stop after this ({@link ReceiverBreakers}).
      */
-    void onStop(@Observes ShutdownEvent event) {
+    void onStop(@Observes @Priority(SHUTDOWN_ORDER) ShutdownEvent event) {
         stopping = true;
         claimer.shutdown();
         try {
