@@ -1,5 +1,6 @@
 package com.cataloghooks.delivery;
 
+import com.cataloghooks.common.config.CatalogConfig;
 import com.cataloghooks.task.ProgressStep;
 import com.cataloghooks.task.TaskKind;
 import com.cataloghooks.task.TaskProgress;
@@ -19,13 +20,11 @@ import java.util.UUID;
  * statuses go back to pending with fresh attempts (each keeps its event id, the {@code webhook-id} receivers
  * deduplicate by), then the events of the window it never got (it was inactive, or not yet created) are planned
  * for it, through its payload filter, from the outbox (kept for {@code catalog.retention.max-age}). A batch per
- * transaction; the dispatcher is nudged after each.
+ * transaction ({@code catalog.tasks.replay-batch-size}), each a keyset range of an index; the dispatcher is nudged
+ * after each.
  */
 @ApplicationScoped
 public class Replay {
-
-    private static final UUID BEFORE_ALL = new UUID(0, 0);
-    private static final int BATCH = 500;
 
     /** What to replay: {@code statuses} of finished deliveries, and whether missed events go too. */
     public record Window(UUID webhookId, Instant since, Instant until, List<String> statuses, boolean missed) {
@@ -40,14 +39,16 @@ public class Replay {
     private final DeliveryPlanner planner;
     private final Dispatcher dispatcher;
     private final ObjectMapper mapper;
+    private final int batch;
 
     public Replay(TaskRunner runner, DeliveryStore store, DeliveryPlanner planner, Dispatcher dispatcher,
-                  ObjectMapper mapper) {
+                  ObjectMapper mapper, CatalogConfig config) {
         this.runner = runner;
         this.store = store;
         this.planner = planner;
         this.dispatcher = dispatcher;
         this.mapper = mapper;
+        this.batch = config.tasks().replayBatchSize();
     }
 
     public Scope scope(Window window) {
@@ -90,11 +91,11 @@ public class Replay {
 
         @Override
         public void run(TaskProgress progress) {
-            UUID after = BEFORE_ALL;
+            DeliveryStore.Position after = DeliveryStore.Position.start(window.since());
             while (!window.statuses().isEmpty()) {
                 progress.checkpoint();
-                List<UUID> requeued = store.requeueBatch(window.webhookId(), window.statuses(), window.since(), window.until(),
-                        after, BATCH);
+                List<DeliveryStore.Position> requeued = store.requeueBatch(window.webhookId(), window.statuses(),
+                        window.since(), window.until(), after, batch);
                 if (requeued.isEmpty()) {
                     break;
                 }
@@ -102,18 +103,18 @@ public class Replay {
                 record(progress, ProgressStep.replayed(requeued.size(), 0));
                 dispatcher.nudge();
             }
-            after = BEFORE_ALL;
+            after = DeliveryStore.Position.start(window.since());
             while (window.missed()) {
                 progress.checkpoint();
-                List<Object[]> missed = store.missedBatch(window.webhookId(), window.since(), window.until(), after,
-                        BATCH);
+                List<DeliveryStore.MissedEvent> missed = store.missedBatch(window.webhookId(), window.since(),
+                        window.until(), after, batch);
                 if (missed.isEmpty()) {
                     break;
                 }
-                after = (UUID) missed.get(missed.size() - 1)[0];
+                after = missed.get(missed.size() - 1).position();
                 List<EventMessage> events = new ArrayList<>(missed.size());
-                for (Object[] row : missed) {
-                    events.add(EventMessage.parse(mapper, (String) row[1]));
+                for (DeliveryStore.MissedEvent event : missed) {
+                    events.add(EventMessage.parse(mapper, event.payload()));
                 }
                 record(progress, ProgressStep.replayed(0, planner.planFor(events, window.webhookId())));
                 dispatcher.nudge();
