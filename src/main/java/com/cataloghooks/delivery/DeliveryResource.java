@@ -162,10 +162,9 @@ public class DeliveryResource {
         Replay.Window window = new Replay.Window(webhookId, request.since(), until,
                 status.equals("all") ? List.of("succeeded", "failed") : List.of(status),
                 request.includeMissed() == null || request.includeMissed());
-        Replay.Scope scope = replay.scope(window);
-        UUID task = replay.start(window);
-        return Response.accepted(new ReplayAccepted(task, scope.deliveries(), scope.missedEvents(),
-                "/api/v1/webhooks/" + webhookId + "/replays/" + task)).build();
+        Replay.Started started = replay.start(window);
+        return Response.accepted(new ReplayAccepted(started.taskId(), started.scope().deliveries(),
+                started.scope().missedEvents(), Replay.statusUrl(webhookId, started.taskId()))).build();
     }
 
     @RolesAllowed(Roles.WEBHOOK_ADMIN)

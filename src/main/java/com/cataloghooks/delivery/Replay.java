@@ -30,8 +30,12 @@ public class Replay {
     public record Window(UUID webhookId, Instant since, Instant until, List<String> statuses, boolean missed) {
     }
 
-    /** How much a replay covers, counted when it is asked for. */
+    /** How much a replay covers, counted once, when it is asked for. */
     public record Scope(long deliveries, long missedEvents) {
+    }
+
+    /** A replay queued: its task, and what it covers. */
+    public record Started(UUID taskId, Scope scope) {
     }
 
     private final TaskRunner runner;
@@ -51,20 +55,21 @@ public class Replay {
         this.batch = config.tasks().replayBatchSize();
     }
 
-    public Scope scope(Window window) {
-        return new Scope(window.statuses().isEmpty() ? 0
-                : store.countFinished(window.webhookId(), window.statuses(), window.since(), window.until()),
-                window.missed() ? store.countMissed(window.webhookId(), window.since(), window.until()) : 0);
-    }
-
-    /** Queues the replay; returns the task id. */
-    public UUID start(Window window) {
-        return runner.submit(TaskKind.REPLAY, label(window.webhookId()), new Work(window));
+    /** Queues the replay, and counts its window once: the task's total is this count. */
+    public Started start(Window window) {
+        Work work = new Work(window);
+        UUID task = runner.submit(TaskKind.REPLAY, label(window.webhookId()), work);
+        return new Started(task, work.scope);
     }
 
     /** What a replay task shows in its {@code filename}: the webhook it replays, so it is found under no other. */
     public static String label(UUID webhookId) {
         return "webhook " + webhookId;
+    }
+
+    /** Where a replay's progress is read. */
+    public static String statusUrl(UUID webhookId, UUID taskId) {
+        return "/api/v1/webhooks/" + webhookId + "/replays/" + taskId;
     }
 
     /**
@@ -78,14 +83,21 @@ public class Replay {
     private final class Work implements TaskWork {
 
         private final Window window;
+        private Scope scope; // set by prepare(), before the task is handed to the pool
 
         Work(Window window) {
             this.window = window;
         }
 
         @Override
+        public void prepare() {
+            scope = new Scope(window.statuses().isEmpty() ? 0
+                    : store.countFinished(window.webhookId(), window.statuses(), window.since(), window.until()),
+                    window.missed() ? store.countMissed(window.webhookId(), window.since(), window.until()) : 0);
+        }
+
+        @Override
         public long count() {
-            Scope scope = scope(window);
             return scope.deliveries() + scope.missedEvents();
         }
 

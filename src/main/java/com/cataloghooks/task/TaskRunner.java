@@ -37,6 +37,8 @@ public class TaskRunner {
     static final String ABANDONED = "the service instance running the task stopped (crash or restart) before"
             + " it finished; rows already written stay";
     private static final String UNEXPECTED = "the task stopped on an unexpected error; the service log has details";
+    private static final String NOT_PREPARED = "the task could not be prepared; its request was answered with the"
+            + " error";
 
     private final TaskService service;
     private final CatalogConfig config;
@@ -58,7 +60,7 @@ public class TaskRunner {
     }
 
     /**
-     * Records a queued task and hands its work to the pool.
+     * Records a queued task, {@linkplain TaskWork#prepare prepares} its work and hands it to the pool.
      *
      * @param filename shown on the task and in its events; may be null
      * @return the task id
@@ -67,6 +69,12 @@ public class TaskRunner {
         ensureRoom();
         UUID id = service.create(kind, filename, owner);
         mine.add(id);
+        try {
+            work.prepare();
+        } catch (RuntimeException e) {
+            finish(id, TaskStatus.FAILED, NOT_PREPARED, work);
+            throw e;
+        }
         try {
             pool.execute(() -> run(id, work));
         } catch (RejectedExecutionException e) {
