@@ -1,11 +1,13 @@
 package com.cataloghooks.delivery;
 
 import com.cataloghooks.common.config.CatalogConfig;
+import com.cataloghooks.common.error.ConflictException;
 import com.cataloghooks.task.ProgressStep;
 import com.cataloghooks.task.TaskKind;
 import com.cataloghooks.task.TaskProgress;
 import com.cataloghooks.task.TaskRunner;
 import com.cataloghooks.task.TaskWork;
+import com.cataloghooks.task.UnfinishedTaskException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,7 +23,7 @@ import java.util.UUID;
  * deduplicate by), then the events of the window it never got (it was inactive, or not yet created) are planned
  * for it, through its payload filter, from the outbox (kept for {@code catalog.retention.max-age}). A batch per
  * transaction ({@code catalog.tasks.replay-batch-size}), each a keyset range of an index; the dispatcher is nudged
- * after each.
+ * after each. One replay per webhook at a time, across replicas (the database decides).
  */
 @ApplicationScoped
 public class Replay {
@@ -55,11 +57,20 @@ public class Replay {
         this.batch = config.tasks().replayBatchSize();
     }
 
-    /** Queues the replay, and counts its window once: the task's total is this count. */
+    /**
+     * Queues the replay, unless one of the same webhook is queued or running on any replica: then 409, naming it.
+     * The webhook is taken first, then the window counted (once: the task's total is this count).
+     */
     public Started start(Window window) {
         Work work = new Work(window);
-        UUID task = runner.submit(TaskKind.REPLAY, label(window.webhookId()), work);
-        return new Started(task, work.scope);
+        try {
+            UUID task = runner.submit(TaskKind.REPLAY, label(window.webhookId()), work);
+            return new Started(task, work.scope);
+        } catch (UnfinishedTaskException e) {
+            throw new ConflictException("replay", "replay " + e.taskId() + " of this webhook is still queued or"
+                    + " running, and a webhook is replayed once at a time: follow it at "
+                    + statusUrl(window.webhookId(), e.taskId()) + ", and ask again once it has ended");
+        }
     }
 
     /** What a replay task shows in its {@code filename}: the webhook it replays, so it is found under no other. */
