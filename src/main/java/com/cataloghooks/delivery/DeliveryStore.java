@@ -304,54 +304,82 @@ public class DeliveryStore {
     }
 
     /**
-     * Re-queues, as {@link #redeliver} does, the next batch (by id, after {@code after}) of the webhook's finished
+     * Where a replay's walk over a window has got to: the last row it took, in {@code (created_at, id)} order, the
+     * order of the index it reads. A row's {@code created_at} never changes, so a row re-queued (and failed again)
+     * behind the position is not met twice.
+     */
+    record Position(Instant createdAt, UUID id) {
+
+        /** Before every row of a window starting at {@code since} (no row has the nil id). */
+        static Position start(Instant since) {
+            return new Position(since, new UUID(0, 0));
+        }
+    }
+
+    /**
+     * A replay's batch of finished deliveries: parameters (1) webhook id, (2) {@code text[]} statuses, (3) since,
+     * (4) until, (5, 6) the position after which to read, (7) batch size. One range of
+     * {@code webhook_deliveries_webhook_created_idx}, read backwards (ascending) from the position: no sort, and
+     * each batch costs its own rows, not the window's. Locked: it waits for a redelivery of one of them rather
+     * than pass it by.
+     */
+    static final String PICK_FINISHED = """
+            SELECT created_at, id FROM webhook_deliveries
+            WHERE webhook_id = ? AND status = ANY (?::text[]) AND created_at >= ? AND created_at < ?
+              AND (created_at, id) > (?, ?)
+            ORDER BY created_at, id
+            LIMIT ?
+            FOR UPDATE""";
+
+    /**
+     * Re-queues, as {@link #redeliver} does, the next batch (after {@code after}) of the webhook's finished
      * deliveries with one of {@code statuses}, planned in [{@code since}, {@code until}).
      *
-     * @return the ids re-queued, in order
+     * @return the positions of the deliveries re-queued, in order
      */
-    List<UUID> requeueBatch(UUID webhookId, List<String> statuses, Instant since, Instant until, UUID after,
-                            int batch) {
+    List<Position> requeueBatch(UUID webhookId, List<String> statuses, Instant since, Instant until, Position after,
+                                int batch) {
         return inTransaction(connection -> {
             // picked first, then re-queued by id: a locking subquery inside the UPDATE may run once per row it
             // examines, each time on what the previous runs changed, and pick other rows than the batch
-            List<UUID> ids = new ArrayList<>();
-            try (PreparedStatement pick = connection.prepareStatement("""
-                    SELECT id FROM webhook_deliveries
-                    WHERE webhook_id = ? AND status = ANY (?::text[]) AND created_at >= ? AND created_at < ? AND id > ?
-                    ORDER BY id LIMIT ?
-                    FOR UPDATE""")) { // waits for a redelivery of one of them rather than pass it by
+            List<Position> picked = new ArrayList<>();
+            try (PreparedStatement pick = connection.prepareStatement(PICK_FINISHED)) {
                 pick.setObject(1, webhookId);
                 pick.setArray(2, connection.createArrayOf("text", statuses.toArray()));
                 pick.setTimestamp(3, Timestamp.from(since));
                 pick.setTimestamp(4, Timestamp.from(until));
-                pick.setObject(5, after);
-                pick.setInt(6, batch);
+                pick.setTimestamp(5, Timestamp.from(after.createdAt()));
+                pick.setObject(6, after.id());
+                pick.setInt(7, batch);
                 try (ResultSet rs = pick.executeQuery()) {
                     while (rs.next()) {
-                        ids.add(rs.getObject(1, UUID.class)); // in the database's uuid order, which "id > ?" follows
+                        picked.add(new Position(rs.getTimestamp(1).toInstant(), rs.getObject(2, UUID.class)));
                     }
                 }
             }
-            if (ids.isEmpty()) {
-                return ids;
+            if (picked.isEmpty()) {
+                return picked;
             }
             try (PreparedStatement update = connection.prepareStatement(
                     REQUEUE_FINISHED + " AND d.id = ANY (?::uuid[])")) {
                 update.setObject(1, webhookId);
                 update.setArray(2, connection.createArrayOf("text", statuses.toArray()));
-                update.setArray(3, connection.createArrayOf("uuid", ids.toArray()));
+                update.setArray(3, connection.createArrayOf("uuid", picked.stream().map(Position::id).toArray()));
                 update.executeUpdate();
             }
-            return ids;
+            return picked;
         });
     }
+
+    /** Parameters: (1) webhook id, (2) {@code text[]} statuses, (3) since, (4) until. */
+    private static final String COUNT_FINISHED = """
+            SELECT count(*) FROM webhook_deliveries
+            WHERE webhook_id = ? AND status = ANY (?::text[]) AND created_at >= ? AND created_at < ?""";
 
     /** How many deliveries {@link #requeueBatch} would re-queue over the whole window. */
     long countFinished(UUID webhookId, List<String> statuses, Instant since, Instant until) {
         return inTransaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement("""
-                    SELECT count(*) FROM webhook_deliveries
-                    WHERE webhook_id = ? AND status = ANY (?::text[]) AND created_at >= ? AND created_at < ?""")) {
+            try (PreparedStatement select = connection.prepareStatement(COUNT_FINISHED)) {
                 select.setObject(1, webhookId);
                 select.setArray(2, connection.createArrayOf("text", statuses.toArray()));
                 select.setTimestamp(3, Timestamp.from(since));
@@ -364,18 +392,32 @@ public class DeliveryStore {
         });
     }
 
-    /** Events of the window, of types the webhook subscribes to, that have no delivery for it. */
+    /**
+     * Events of the window, of types the webhook subscribes to, that have no delivery for it: parameters (1) since,
+     * (2) until, (3) {@code text[]} the webhook's event types, (4) webhook id. The window is a range of
+     * {@code outbox_events_created_idx}; each event is one probe of {@code webhook_deliveries_event_webhook_uq}. The
+     * types are a value, not a join on {@code webhooks}: the planner then knows how many events they match, and
+     * does not take a large window for a few rows it may as well sort.
+     */
     private static final String MISSED = """
-            FROM outbox_events o, webhooks w
-            WHERE w.id = ? AND o.event_type = ANY (w.events) AND o.created_at >= ? AND o.created_at < ?
-              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = o.id AND d.webhook_id = w.id)""";
+            FROM outbox_events o
+            WHERE o.created_at >= ? AND o.created_at < ? AND o.event_type = ANY (?::text[])
+              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = o.id AND d.webhook_id = ?)""";
+
+    private static final String COUNT_MISSED = "SELECT count(*) " + MISSED;
+
+    /** {@link #MISSED}, then (5, 6) the position after which to read and (7) the batch size. */
+    static final String MISSED_BATCH = "SELECT o.created_at, o.id, o.payload " + MISSED
+            + " AND (o.created_at, o.id) > (?, ?) ORDER BY o.created_at, o.id LIMIT ?";
 
     long countMissed(UUID webhookId, Instant since, Instant until) {
         return inTransaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT count(*) " + MISSED)) {
-                select.setObject(1, webhookId);
-                select.setTimestamp(2, Timestamp.from(since));
-                select.setTimestamp(3, Timestamp.from(until));
+            Object[] types = subscribedTypes(connection, webhookId);
+            if (types.length == 0) {
+                return 0L;
+            }
+            try (PreparedStatement select = connection.prepareStatement(COUNT_MISSED)) {
+                bindMissed(connection, select, webhookId, types, since, until);
                 try (ResultSet rs = select.executeQuery()) {
                     rs.next();
                     return rs.getLong(1);
@@ -384,25 +426,50 @@ public class DeliveryStore {
         });
     }
 
-    /** The next batch (by id, after {@code after}) of missed events, as they went to Kafka: {id, payload}. */
-    List<Object[]> missedBatch(UUID webhookId, Instant since, Instant until, UUID after, int batch) {
+    /** A missed event of the outbox, as it went to Kafka, and where it is in the window. */
+    record MissedEvent(Position position, String payload) {
+    }
+
+    /** The next batch (after {@code after}) of missed events. */
+    List<MissedEvent> missedBatch(UUID webhookId, Instant since, Instant until, Position after, int batch) {
         return inTransaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT o.id, o.payload " + MISSED + " AND o.id > ? ORDER BY o.id LIMIT ?")) {
-                select.setObject(1, webhookId);
-                select.setTimestamp(2, Timestamp.from(since));
-                select.setTimestamp(3, Timestamp.from(until));
-                select.setObject(4, after);
-                select.setInt(5, batch);
-                List<Object[]> rows = new ArrayList<>();
+            List<MissedEvent> rows = new ArrayList<>();
+            Object[] types = subscribedTypes(connection, webhookId);
+            if (types.length == 0) {
+                return rows;
+            }
+            try (PreparedStatement select = connection.prepareStatement(MISSED_BATCH)) {
+                bindMissed(connection, select, webhookId, types, since, until);
+                select.setTimestamp(5, Timestamp.from(after.createdAt()));
+                select.setObject(6, after.id());
+                select.setInt(7, batch);
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
-                        rows.add(new Object[]{rs.getObject(1, UUID.class), rs.getString(2)});
+                        rows.add(new MissedEvent(new Position(rs.getTimestamp(1).toInstant(),
+                                rs.getObject(2, UUID.class)), rs.getString(3)));
                     }
                 }
                 return rows;
             }
         });
+    }
+
+    private static void bindMissed(Connection connection, PreparedStatement select, UUID webhookId, Object[] types,
+                                   Instant since, Instant until) throws SQLException {
+        select.setTimestamp(1, Timestamp.from(since));
+        select.setTimestamp(2, Timestamp.from(until));
+        select.setArray(3, connection.createArrayOf("text", types));
+        select.setObject(4, webhookId);
+    }
+
+    /** The event types the webhook subscribes to now; none when it is gone. */
+    private static Object[] subscribedTypes(Connection connection, UUID webhookId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT events FROM webhooks WHERE id = ?")) {
+            select.setObject(1, webhookId);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? (Object[]) rs.getArray(1).getArray() : new Object[0];
+            }
+        }
     }
 
     /** Parameters: (1) webhook id, (2) {@code text[]} finished statuses to take; the caller adds the rows' filter. */
