@@ -407,7 +407,7 @@ public class DeliveryStore {
     private static final String COUNT_MISSED = "SELECT count(*) " + MISSED;
 
     /** {@link #MISSED}, then (5, 6) the position after which to read and (7) the batch size. */
-    static final String MISSED_BATCH = "SELECT o.created_at, o.id, o.payload " + MISSED
+    static final String MISSED_BATCH = "SELECT o.created_at, o.id, o.payload, o.seq " + MISSED
             + " AND (o.created_at, o.id) > (?, ?) ORDER BY o.created_at, o.id LIMIT ?";
 
     long countMissed(UUID webhookId, Instant since, Instant until) {
@@ -426,8 +426,8 @@ public class DeliveryStore {
         });
     }
 
-    /** A missed event of the outbox, as it went to Kafka, and where it is in the window. */
-    record MissedEvent(Position position, String payload) {
+    /** A missed event of the outbox, as it went to Kafka (with its number in commit order), and where it is in the window. */
+    record MissedEvent(Position position, String payload, long seq) {
     }
 
     /** The next batch (after {@code after}) of missed events. */
@@ -446,7 +446,7 @@ public class DeliveryStore {
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
                         rows.add(new MissedEvent(new Position(rs.getTimestamp(1).toInstant(),
-                                rs.getObject(2, UUID.class)), rs.getString(3)));
+                                rs.getObject(2, UUID.class)), rs.getString(3), rs.getLong(4)));
                     }
                 }
                 return rows;

@@ -16,11 +16,6 @@ import java.util.UUID;
  */
 record EventMessage(UUID id, String type, Instant occurredAt, Long seq, String body) {
 
-    /** @throws MalformedEventException when the record is not an event this service wrote */
-    static EventMessage parse(ObjectMapper mapper, String json) {
-        return parse(mapper, json, null);
-    }
-
     /**
      * @param seq the event's number in commit order ({@code EventSequence}), null if unknown
      * @throws MalformedEventException when the record is not an event this service wrote

@@ -137,7 +137,7 @@ public class Replay {
                 after = missed.get(missed.size() - 1).position();
                 List<EventMessage> events = new ArrayList<>(missed.size());
                 for (DeliveryStore.MissedEvent event : missed) {
-                    events.add(EventMessage.parse(mapper, event.payload()));
+                    events.add(EventMessage.parse(mapper, event.payload(), event.seq()));
                 }
                 record(progress, ProgressStep.replayed(0, planner.planFor(events, window.webhookId())));
                 dispatcher.nudge();
