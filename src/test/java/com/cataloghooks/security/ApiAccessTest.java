@@ -111,7 +111,7 @@ class ApiAccessTest {
         forbidden(as(TestAuth.WRITER_KEY).when().get("/api/v1/products/" + productId));
         forbidden(as(TestAuth.WRITER_KEY).body(webhook()).when().post("/api/v1/webhooks"));
 
-        // webhook-admin: webhooks, their tests and logs; no product writes
+        // webhook-admin: webhooks, their tests, deliveries and logs; no product writes
         String webhookId = as(TestAuth.WEBHOOK_ADMIN_KEY).body(webhook()).when().post("/api/v1/webhooks")
                 .then().statusCode(201).extract().path("id");
         as(TestAuth.WEBHOOK_ADMIN_KEY).when().get("/api/v1/webhooks/" + webhookId + "/logs").then().statusCode(200);
@@ -132,6 +132,42 @@ class ApiAccessTest {
                 .when().post("/api/v1/webhooks/" + webhookId + "/replay"));
         as(TestAuth.WEBHOOK_ADMIN_KEY).when().delete("/api/v1/webhooks/" + webhookId).then().statusCode(204);
         as(TestAuth.WRITER_KEY).when().delete("/api/v1/products/" + productId).then().statusCode(204);
+    }
+
+    /**
+     * Attempt logs carry what deliveries carry (the bodies sent and the receivers' answers): whoever may not read a
+     * webhook's deliveries may not read them through its logs either.
+     */
+    @Test
+    void attemptLogsAreReadOnlyByWhoeverReadsDeliveries() {
+        String webhookId = as(TestAuth.WEBHOOK_ADMIN_KEY).body(webhook()).when().post("/api/v1/webhooks")
+                .then().statusCode(201).extract().path("id");
+        String marker = "payload-" + UUID.randomUUID();
+        // a test send to a closed port: a failed attempt, logged with the body it tried to send
+        as(TestAuth.WEBHOOK_ADMIN_KEY).body(obj("payload", obj("marker", marker)))
+                .when().post("/api/v1/webhooks/" + webhookId + "/test")
+                .then().statusCode(200).body("success", equalTo(false));
+        String logs = "/api/v1/webhooks/" + webhookId + "/logs";
+        String deliveries = "/api/v1/webhooks/" + webhookId + "/deliveries";
+        try {
+            as(TestAuth.WEBHOOK_ADMIN_KEY).when().get(logs).then().statusCode(200)
+                    .body("items.size()", equalTo(1))
+                    .body("items[0].test", equalTo(true))
+                    .body("items[0].payload.data.marker", equalTo(marker));
+            as(TestAuth.WEBHOOK_ADMIN_KEY).when().get(deliveries).then().statusCode(200);
+            for (String key : List.of(TestAuth.READER_KEY, TestAuth.WRITER_KEY)) {
+                for (String path : List.of(logs, deliveries)) {
+                    Response refused = as(key).when().get(path);
+                    forbidden(refused);
+                    assertFalse(refused.asString().contains(marker), path + " leaked the payload: " + refused.asString());
+                }
+            }
+            // the webhook itself (with its counters) stays readable by a reader
+            as(TestAuth.READER_KEY).when().get("/api/v1/webhooks/" + webhookId).then().statusCode(200)
+                    .body("id", equalTo(webhookId));
+        } finally {
+            as(TestAuth.WEBHOOK_ADMIN_KEY).when().delete("/api/v1/webhooks/" + webhookId).then().statusCode(204);
+        }
     }
 
     @Test
