@@ -16,6 +16,9 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.security.PrivateKey;
 import java.time.Duration;
@@ -85,6 +88,53 @@ class ApiAccessTest {
                 .contentType("application/problem+json")
                 .header("WWW-Authenticate", startsWith("Bearer"))
                 .body("status", equalTo(401));
+    }
+
+    /**
+     * Without a credential nothing is told about the route: not whether it produces the Accept asked for, consumes
+     * the Content-Type sent, knows the method or exists at all. With a credential the same request meets the route's
+     * own answer, so the 401 really came first.
+     */
+    @ParameterizedTest(name = "{0} {1}, Content-Type {2}, Accept {3}: 401 without a credential, {4} with one")
+    @CsvSource({
+            "GET,    /api/v1/products,                 ,                 text/csv,         406",
+            "GET,    /api/v1/webhooks,                 ,                 application/xml,  406",
+            "POST,   /api/v1/products,                 text/plain,       application/json, 415",
+            "POST,   /api/v1/webhooks,                 application/xml,  application/json, 415",
+            "PATCH,  /api/v1/products,                 application/json, application/json, 405",
+            "GET,    /api/v1/no-such-resource,         ,                 application/json, 404",
+    })
+    void withoutACredentialTheAnswerIs401WhateverTheRequestAsksFor(String method, String path, String contentType,
+                                                                    String accept, int withCredential) {
+        RequestSpecification anonymous = given().noFilters().accept(accept);
+        RequestSpecification authenticated = bearer(TestAuth.DEV_KEY).accept(accept);
+        if (contentType != null) {
+            anonymous.contentType(contentType).body("x");
+            authenticated.contentType(contentType).body("x");
+        }
+        double refusedBefore = failures("no-credential");
+        anonymous.when().request(method, path)
+                .then().statusCode(401)
+                .contentType("application/problem+json")
+                .header("WWW-Authenticate", equalTo("Bearer"))
+                .body("status", equalTo(401))
+                .body("type", equalTo("/problems/unauthorized"))
+                .body("detail", containsString("Authorization: Bearer"));
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> failures("no-credential") >= refusedBefore + 1);
+        assertEquals(refusedBefore + 1, failures("no-credential"), "the refusal is counted once");
+        authenticated.when().request(method, path)
+                .then().statusCode(withCredential)
+                .contentType("application/problem+json")
+                .body("status", equalTo(withCredential));
+    }
+
+    /** Health, metrics and the API document stay open without a credential (their defaults). */
+    @ParameterizedTest
+    @ValueSource(strings = {"/q/health/live", "/q/health/ready", "/q/metrics", "/api/openapi", "/api/docs/"})
+    void operationalEndpointsNeedNoCredential(String path) {
+        String body = given().noFilters().when().get(path).then().statusCode(200).extract().asString();
+        assertFalse(body.isBlank(), path + " answered an empty body");
     }
 
     @Test
