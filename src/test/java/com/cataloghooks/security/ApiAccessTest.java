@@ -147,7 +147,7 @@ class ApiAccessTest {
 
     @Test
     void eachRoleOpensItsPartOnly() {
-        // catalog-reader: every GET, nothing else
+        // catalog-reader: every GET except deliveries and attempt logs (see below), nothing else
         as(TestAuth.READER_KEY).when().get("/api/v1/products").then().statusCode(200);
         as(TestAuth.READER_KEY).when().get("/api/v1/webhooks").then().statusCode(200);
         forbidden(as(TestAuth.READER_KEY).body(product()).when().post("/api/v1/products"));
