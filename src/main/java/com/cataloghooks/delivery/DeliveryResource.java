@@ -68,7 +68,7 @@ public class DeliveryResource {
         this.tasks = tasks;
     }
 
-    @RolesAllowed(Roles.WEBHOOK_ADMIN)
+    @RolesAllowed(Roles.DELIVERY_PAYLOAD_READER)
     @GET
     @Path("/deliveries")
     @Operation(summary = "The webhook's deliveries, newest first, each with its attempts",
@@ -99,7 +99,7 @@ public class DeliveryResource {
         return found.withNextCursor(new KeysetCursor(last.createdAt(), last.id()).encode());
     }
 
-    @RolesAllowed(Roles.WEBHOOK_ADMIN)
+    @RolesAllowed(Roles.DELIVERY_PAYLOAD_READER)
     @GET
     @Path("/deliveries/{deliveryId}")
     @Operation(summary = "One delivery with its attempts")
