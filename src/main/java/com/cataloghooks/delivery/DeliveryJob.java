@@ -119,11 +119,6 @@ public final class DeliveryJob {
         return claim.timeoutSeconds();
     }
 
-    /** Why this delivery cannot be sent (its webhook's stored values do not decrypt), or null. */
-    String unreadable() {
-        return claim.unreadable();
-    }
-
     /** Whether every attempt must go through the claim, where the webhook's rate limit is counted. */
     boolean rateLimited() {
         return claim.rateLimited();
