@@ -1,11 +1,11 @@
 package com.cataloghooks.bench;
 
+import com.cataloghooks.delivery.state.ClaimSql;
 import com.cataloghooks.testsupport.TestAuth;
 import static com.cataloghooks.bench.Units.fmt;
 import static com.cataloghooks.bench.Units.mb;
 import static com.cataloghooks.bench.Units.ms;
 
-import com.cataloghooks.delivery.ClaimSql;
 import com.cataloghooks.testsupport.LoadGenerator;
 import com.cataloghooks.testsupport.PackagedArtifact;
 import com.cataloghooks.testsupport.ServiceProcess;

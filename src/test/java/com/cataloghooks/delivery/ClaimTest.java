@@ -1,5 +1,7 @@
 package com.cataloghooks.delivery;
 
+import com.cataloghooks.delivery.send.Slots;
+import com.cataloghooks.delivery.state.ClaimSql;
 import com.cataloghooks.testsupport.InfraTestResource;
 import com.cataloghooks.testsupport.ReceiverTest;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,7 +43,7 @@ class ClaimTest extends ReceiverTest {
     @Inject
     ObjectMapper mapper;
     @Inject
-    Dispatcher dispatcher;
+    Slots slots;
 
     @Test
     void aLockedRateLimitedWebhookStallsNoOtherDelivery() throws Exception {
@@ -96,7 +98,7 @@ class ClaimTest extends ReceiverTest {
         }
         createProduct(uniqueSku(), "");
         await().atMost(PATIENCE).until(() -> receiver.requests(hook).size() == 20);
-        await().atMost(PATIENCE).until(() -> dispatcher.webhooksTracked() == 0);
+        await().atMost(PATIENCE).until(() -> slots.webhooksTracked() == 0);
     }
 
     /**

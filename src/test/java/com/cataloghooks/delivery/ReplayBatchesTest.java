@@ -1,5 +1,8 @@
 package com.cataloghooks.delivery;
 
+import com.cataloghooks.delivery.state.DeliveryTransitions;
+import com.cataloghooks.delivery.state.Position;
+
 import com.cataloghooks.testsupport.InfraTestResource;
 import com.cataloghooks.testsupport.ReceiverTest;
 import io.agroal.api.AgroalDataSource;
@@ -33,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ReplayBatchesTest extends ReceiverTest {
 
     @Inject
-    DeliveryStore store;
+    DeliveryTransitions transitions;
 
     @Inject
     AgroalDataSource dataSource;
@@ -59,10 +62,10 @@ class ReplayBatchesTest extends ReceiverTest {
         insert(webhookId, UUID.randomUUID(), "pending", at); // not finished
 
         List<UUID> visited = new ArrayList<>();
-        DeliveryStore.Position after = DeliveryStore.Position.start(since);
-        List<DeliveryStore.Position> batch;
+        Position after = Position.start(since);
+        List<Position> batch;
         do {
-            batch = store.requeueBatch(UUID.fromString(webhookId), List.of("failed"), since, until, after, 2);
+            batch = transitions.requeueFinished(UUID.fromString(webhookId), List.of("failed"), since, until, after, 2);
             batch.forEach(p -> visited.add(p.id()));
             if (!batch.isEmpty()) {
                 after = batch.get(batch.size() - 1);
@@ -106,11 +109,11 @@ class ReplayBatchesTest extends ReceiverTest {
         return out.toString();
     }
 
-    private void failAgain(List<DeliveryStore.Position> batch) throws Exception {
+    private void failAgain(List<Position> batch) throws Exception {
         try (Connection c = dataSource.getConnection();
              PreparedStatement update = c.prepareStatement(
                      "UPDATE webhook_deliveries SET status = 'failed' WHERE id = ANY (?::uuid[])")) {
-            update.setArray(1, c.createArrayOf("uuid", batch.stream().map(DeliveryStore.Position::id).toArray()));
+            update.setArray(1, c.createArrayOf("uuid", batch.stream().map(Position::id).toArray()));
             update.executeUpdate();
         }
     }

@@ -1,5 +1,8 @@
 package com.cataloghooks.delivery;
 
+import com.cataloghooks.delivery.plan.PlanStore;
+import com.cataloghooks.delivery.state.DeliveryTransitions;
+
 import com.cataloghooks.testsupport.InfraTestResource;
 import com.cataloghooks.testsupport.ReceiverTest;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -119,7 +122,7 @@ class ReplayQueryPlansTest extends ReceiverTest {
     void replayBatchesAreRangeReadsOfTheirIndexes() throws Exception {
         // the first batch, and one from the middle of the window
         for (Instant after : List.of(since, since.plus(Duration.ofHours(12)))) {
-            JsonNode requeue = explain(DeliveryStore.PICK_FINISHED, s -> {
+            JsonNode requeue = explain(DeliveryTransitions.PICK_FINISHED, s -> {
                 s.setObject(1, webhook);
                 s.setArray(2, s.getConnection().createArrayOf("text", new Object[]{"failed"}));
                 s.setTimestamp(3, Timestamp.from(since));
@@ -131,7 +134,7 @@ class ReplayQueryPlansTest extends ReceiverTest {
             assertIndexRange(requeue, onlyScanOf(requeue, "webhook_deliveries"),
                     "webhook_deliveries_webhook_created_idx");
 
-            JsonNode missed = explain(DeliveryStore.MISSED_BATCH, s -> {
+            JsonNode missed = explain(PlanStore.MISSED_BATCH, s -> {
                 bindMissed(s);
                 s.setTimestamp(5, Timestamp.from(after));
                 s.setObject(6, new UUID(0, 0));
@@ -142,7 +145,7 @@ class ReplayQueryPlansTest extends ReceiverTest {
         }
     }
 
-    /** The webhook's window, and the types it subscribes to, as {@code DeliveryStore} reads them. */
+    /** The webhook's window, and the types it subscribes to, as {@code PlanStore} reads them. */
     private void bindMissed(PreparedStatement s) throws SQLException {
         s.setTimestamp(1, Timestamp.from(since));
         s.setTimestamp(2, Timestamp.from(until));

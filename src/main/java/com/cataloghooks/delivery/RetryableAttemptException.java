@@ -1,9 +1,0 @@
-package com.cataloghooks.delivery;
-
-/** The next attempt is made in this replica after a short wait; the only exception {@code @Retry} retries on. */
-class RetryableAttemptException extends RuntimeException {
-
-    RetryableAttemptException() {
-        super("retrying in this replica", null, false, false);
-    }
-}

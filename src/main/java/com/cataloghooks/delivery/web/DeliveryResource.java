@@ -1,0 +1,185 @@
+package com.cataloghooks.delivery.web;
+
+import com.cataloghooks.delivery.state.DeliveryTransitions;
+import com.cataloghooks.delivery.history.DeliveryQueries;
+import com.cataloghooks.delivery.plan.Replay;
+import com.cataloghooks.common.error.ConflictException;
+import com.cataloghooks.common.error.InvalidInputException;
+import com.cataloghooks.common.error.NotFoundException;
+import com.cataloghooks.common.event.EventType;
+import com.cataloghooks.common.web.KeysetCursor;
+import com.cataloghooks.common.web.Page;
+import com.cataloghooks.common.web.PageRequest;
+import com.cataloghooks.common.web.QueryParams;
+import com.cataloghooks.delivery.api.DeliveryResponse;
+import com.cataloghooks.delivery.api.ReplayAccepted;
+import com.cataloghooks.delivery.api.ReplayRequest;
+import com.cataloghooks.security.Roles;
+import com.cataloghooks.task.TaskKind;
+import com.cataloghooks.task.TaskService;
+import com.cataloghooks.task.api.TaskResponse;
+import com.cataloghooks.webhook.WebhookService;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/** A webhook's deliveries: list them with their attempts, send one again, replay a window of them. */
+@Path("/api/v1/webhooks/{id}")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Deliveries")
+public class DeliveryResource {
+
+    private static final List<String> STATUSES = List.of("pending", "in_flight", "succeeded", "failed");
+    private static final List<String> EVENTS = Arrays.stream(EventType.values()).map(EventType::wireName).toList();
+    private static final List<String> REPLAYABLE = List.of("failed", "succeeded", "all");
+
+    private final WebhookService webhooks;
+    private final DeliveryQueries queries;
+    private final DeliveryTransitions transitions;
+    private final Replay replay;
+    private final TaskService tasks;
+
+    public DeliveryResource(WebhookService webhooks, DeliveryQueries queries, DeliveryTransitions transitions,
+                            Replay replay, TaskService tasks) {
+        this.webhooks = webhooks;
+        this.queries = queries;
+        this.transitions = transitions;
+        this.replay = replay;
+        this.tasks = tasks;
+    }
+
+    @RolesAllowed(Roles.DELIVERY_PAYLOAD_READER)
+    @GET
+    @Path("/deliveries")
+    @Operation(summary = "The webhook's deliveries, newest first, each with its attempts",
+            description = "Keyset paging: pass the page's next_cursor as 'after' for the next page. 'since' and"
+                    + " 'until' bound when the delivery was planned (ISO-8601 instants, until exclusive).")
+    public Page<DeliveryResponse> list(
+            @RestPath String id,
+            @Parameter(description = "pending, in_flight, succeeded or failed", example = "failed")
+            @RestQuery String status,
+            @Parameter(description = "an event type", example = "product.updated") @RestQuery String event,
+            @Parameter(description = "planned at or after", example = "2026-11-30T00:00:00Z") @RestQuery String since,
+            @Parameter(description = "planned before", example = "2026-12-01T00:00:00Z") @RestQuery String until,
+            @Parameter(description = "1 to 100, default 20", example = "50") @RestQuery String limit,
+            @Parameter(description = "the previous page's next_cursor") @RestQuery String after) {
+        UUID webhookId = QueryParams.pathId("webhook", id);
+        DeliveryQueries.Filter filter = new DeliveryQueries.Filter(QueryParams.oneOf("status", status, STATUSES),
+                QueryParams.oneOf("event", event, EVENTS),
+                QueryParams.instantParam("since", since), QueryParams.instantParam("until", until));
+        PageRequest page = PageRequest.parse(limit, null, 20, 100);
+        KeysetCursor cursor = KeysetCursor.decode(after, "after");
+        webhooks.requireExists(webhookId);
+        DeliveryQueries.Result result = queries.page(webhookId, filter, page.limit(), cursor);
+        Page<DeliveryResponse> found = Page.byKey(result.items(), page, result.more());
+        if (result.items().isEmpty()) {
+            return found;
+        }
+        DeliveryResponse last = result.items().get(result.items().size() - 1);
+        return found.withNextCursor(new KeysetCursor(last.createdAt(), last.id()).encode());
+    }
+
+    @RolesAllowed(Roles.DELIVERY_PAYLOAD_READER)
+    @GET
+    @Path("/deliveries/{deliveryId}")
+    @Operation(summary = "One delivery with its attempts")
+    public DeliveryResponse get(@RestPath String id, @RestPath String deliveryId) {
+        UUID webhookId = QueryParams.pathId("webhook", id);
+        UUID delivery = QueryParams.pathId("delivery", deliveryId);
+        DeliveryResponse found = queries.one(webhookId, delivery);
+        if (found == null) {
+            throw new NotFoundException("delivery", deliveryId);
+        }
+        return found;
+    }
+
+    @RolesAllowed(Roles.WEBHOOK_ADMIN)
+    @POST
+    @Path("/deliveries/{deliveryId}/redeliver")
+    @Operation(summary = "Send a finished delivery again",
+            description = "The delivery goes back to pending with a fresh set of attempts. Its requests keep the"
+                    + " event's webhook-id, so a receiver that already handled it can tell. 409 while it is still"
+                    + " pending or in flight, or while the webhook is inactive.")
+    public Response redeliver(@RestPath String id, @RestPath String deliveryId) {
+        UUID webhookId = QueryParams.pathId("webhook", id);
+        UUID delivery = QueryParams.pathId("delivery", deliveryId);
+        webhooks.requireActive(webhookId);
+        String outcome = transitions.redeliver(webhookId, delivery);
+        if (outcome == null) {
+            throw new NotFoundException("delivery", deliveryId);
+        }
+        if (!outcome.equals("requeued")) {
+            throw new ConflictException("status", "the delivery is " + outcome + "; only a succeeded or failed"
+                    + " delivery can be sent again");
+        }
+        return Response.accepted(queries.one(webhookId, delivery)).build();
+    }
+
+    @RolesAllowed(Roles.WEBHOOK_ADMIN)
+    @POST
+    @Path("/replay")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Send a window of the webhook's deliveries again, as a background task",
+            description = "Re-queues the finished deliveries planned in [since, until) with the given status, and"
+                    + " (unless include_missed is false) plans the events of the window the webhook never got, e.g."
+                    + " while it was inactive. Answers how many of each, counted now, and the task to follow. One"
+                    + " replay per webhook at a time: 409, naming it, while another is queued or running.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ReplayRequest.class),
+            examples = @ExampleObject(name = "failed deliveries of one day", value = """
+                    {"since": "2026-11-30T00:00:00Z", "until": "2026-12-01T00:00:00Z", "status": "failed"}""")))
+    public Response replay(@RestPath String id, @Valid @NotNull ReplayRequest request) {
+        UUID webhookId = QueryParams.pathId("webhook", id);
+        webhooks.requireActive(webhookId);
+        String status = request.status() == null ? "failed" : request.status();
+        if (!REPLAYABLE.contains(status)) {
+            throw new InvalidInputException("status", "must be one of " + REPLAYABLE);
+        }
+        Instant until = request.until() == null ? Instant.now() : request.until();
+        if (!until.isAfter(request.since())) {
+            throw new InvalidInputException("until", "must be after since");
+        }
+        Replay.Window window = new Replay.Window(webhookId, request.since(), until,
+                status.equals("all") ? List.of("succeeded", "failed") : List.of(status),
+                request.includeMissed() == null || request.includeMissed());
+        Replay.Started started = replay.start(window);
+        return Response.accepted(new ReplayAccepted(started.taskId(), started.scope().deliveries(),
+                started.scope().missedEvents(), Replay.statusUrl(webhookId, started.taskId()))).build();
+    }
+
+    @RolesAllowed(Roles.WEBHOOK_ADMIN)
+    @GET
+    @Path("/replays/{taskId}")
+    @Operation(summary = "A replay's progress: 'updated' deliveries re-queued, 'created' missed events planned")
+    public TaskResponse replayTask(@RestPath String id, @RestPath String taskId) {
+        UUID webhookId = QueryParams.pathId("webhook", id);
+        webhooks.requireExists(webhookId);
+        TaskResponse task = tasks.get(TaskKind.REPLAY, QueryParams.pathId("replay", taskId));
+        if (!Replay.label(webhookId).equals(task.filename())) {
+            throw new NotFoundException("replay", taskId); // another webhook's
+        }
+        return task;
+    }
+
+}

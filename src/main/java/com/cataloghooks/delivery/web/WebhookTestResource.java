@@ -1,0 +1,36 @@
+package com.cataloghooks.delivery.web;
+
+import com.cataloghooks.delivery.send.WebhookTester;
+import com.cataloghooks.common.web.QueryParams;
+import com.cataloghooks.delivery.api.TestWebhookRequest;
+import com.cataloghooks.delivery.api.TestWebhookResponse;
+import com.cataloghooks.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+
+@Path("/api/v1/webhooks/{id}/test")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Webhooks")
+public class WebhookTestResource {
+
+    private final WebhookTester tester;
+
+    public WebhookTestResource(WebhookTester tester) {
+        this.tester = tester;
+    }
+
+    @RolesAllowed(Roles.WEBHOOK_ADMIN)
+    @POST
+    @Operation(summary = "Send one signed test request to the webhook (also when inactive) and report the outcome")
+    public TestWebhookResponse test(@RestPath String id, TestWebhookRequest request) {
+        return tester.test(QueryParams.pathId("webhook", id), request);
+    }
+}
