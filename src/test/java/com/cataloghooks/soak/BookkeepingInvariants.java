@@ -4,7 +4,6 @@ import com.cataloghooks.soak.ApiClient.Call;
 import com.cataloghooks.testsupport.Signatures;
 import com.cataloghooks.testsupport.TestReceiver.ReceivedRequest;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,7 +37,8 @@ import java.util.regex.Pattern;
  * Every request a receiver got for a webhook with a known secret carries {@code X-Webhook-Signature} and
  * {@code webhook-signature}, and each signature in them verifies with one of the secrets that webhook had during the
  * run (the service signs with the secret its claim read; a rotation's previous secret signs too). Requests after a
- * rotation whose answer never came (the new secret unknown) are not judged.
+ * rotation whose answer never came (the new secret unknown), until a secret of the client's own replaced it, are not
+ * judged.
  */
 final class BookkeepingInvariants {
 
@@ -124,8 +124,7 @@ final class BookkeepingInvariants {
             if (webhook == null || webhook.id() == null) {
                 continue;
             }
-            Instant unknownFrom = webhook.secretUnknownFrom();
-            if (unknownFrom != null && !request.receivedAt().isBefore(unknownFrom)) {
+            if (webhook.secretUnknownAt(request.receivedAt())) {
                 unjudged++;
                 continue;
             }
@@ -137,7 +136,8 @@ final class BookkeepingInvariants {
                         + ": " + problem);
             }
         }
-        verdict.note(unjudged + " requests not judged (sent after a rotation whose answer never came)");
+        verdict.note(unjudged + " requests not judged (sent after a rotation whose answer never came, before a secret of"
+                + " the client's own replaced it)");
         return verdict;
     }
 

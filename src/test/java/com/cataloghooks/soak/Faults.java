@@ -78,8 +78,9 @@ final class Faults implements Runnable {
                 cluster.stopReplica(replica);
                 Instant exited = Instant.now();
                 pause(1_000 + random.nextInt(2_000));
+                Instant restarting = Instant.now();
                 cluster.startReplica(replica);
-                history.fault(new Fault(kind, replica, start, exited, exited, Instant.now()));
+                history.fault(new Fault(kind, replica, start, exited, restarting, Instant.now()));
             }
             case DATABASE -> {
                 var database = cluster.database().orElseThrow(() -> new IllegalStateException("TEST_PG_URL is set"));

@@ -96,11 +96,31 @@ final class ServiceInvariants {
         canaryMissing.stream().limit(5).forEach(canary.examples::add);
         verdicts.add(canary);
 
+        verdicts.addAll(logs());
+
         Verdict deadLetters = Verdict.of("3", "nothing valid went to the dead-letter topic (records added)");
         deadLetters.checked = observed.outbox.size();
         deadLetters.violations = observed.deadLetters;
         verdicts.add(deadLetters);
         return verdicts;
+    }
+
+    /**
+     * What the replicas' logs say went wrong, for diagnosis: ERROR lines, and deadlocks (DESIGN.md: "locks are taken
+     * in one order and never waited on by claims"; the service retries a deadlock victim, so it is not counted).
+     */
+    private List<Verdict> logs() {
+        Verdict errors = Verdict.info("-", "ERROR lines in the replicas' logs");
+        Verdict deadlocks = Verdict.info("-", "deadlocks in the replicas' logs (\"deadlock detected\")");
+        observed.logFiles.forEach((file, text) -> text.lines().forEach(line -> {
+            if (line.contains(" ERROR ")) {
+                errors.fail(file.substring(file.lastIndexOf('/') + 1) + ": " + line.substring(0, Math.min(400, line.length())));
+            }
+            if (line.contains("deadlock detected")) {
+                deadlocks.fail(file.substring(file.lastIndexOf('/') + 1) + ": " + line.substring(0, Math.min(300, line.length())));
+            }
+        }));
+        return List.of(errors, deadlocks);
     }
 
     private boolean databaseAway(Call call) {

@@ -142,9 +142,14 @@ class SoakIT {
         List<String> succeeding = history.webhooks().stream().filter(w -> w.id() != null && w.kind.succeeds())
                 .map(WebhookRecord::id).toList();
         String[] last = {""};
+        long[] printed = {0};
         try {
             await().atMost(atMost).pollInterval(POLL).ignoreExceptions().until(() -> {
                 last[0] = unsettled(cluster, ids, succeeding);
+                if (System.nanoTime() - printed[0] > Duration.ofSeconds(20).toNanos()) {
+                    printed[0] = System.nanoTime();
+                    System.out.println("soak: " + Instant.now() + " settling: " + last[0]);
+                }
                 return last[0].isEmpty();
             });
             return "in " + SoakReport.seconds(Duration.ofNanos(System.nanoTime() - start));

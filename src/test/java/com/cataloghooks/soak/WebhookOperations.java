@@ -198,7 +198,8 @@ final class WebhookOperations {
             Answer answer = api.postReturningSecret("webhook secret rotate", random,
                     "/api/v1/webhooks/" + webhook.id() + "/secret/rotate", body);
             if (!answer.refused()) {
-                webhook.secret(answer.text("secret"), answer.call().sent(), answer.ok() && answer.text("secret") != null);
+                webhook.secret(answer.text("secret"), answer.call().sent(), answer.call().answered(),
+                        answer.ok() && answer.text("secret") != null, false);
             }
         });
     }
@@ -209,7 +210,8 @@ final class WebhookOperations {
             String secret = newPlainSecret();
             Answer answer = change(webhook, "secret", false, false, Map.of("secret", secret), webhook.current());
             if (!answer.refused()) {
-                webhook.secret(secret, answer.call().sent(), true); // in doubt or not, the client knows it
+                // in doubt or not, the client knows it; once acknowledged, no unknown secret signs any more
+                webhook.secret(secret, answer.call().sent(), answer.call().answered(), true, answer.ok());
             }
         });
     }

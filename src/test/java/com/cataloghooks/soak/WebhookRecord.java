@@ -51,7 +51,8 @@ final class WebhookRecord {
     private String id;
     private Instant createAcked;
     private Config initial;
-    private Instant secretUnknownFrom;
+    /** Windows [from, to) in which the webhook may have signed with a secret the client never learnt. */
+    private final List<Instant[]> unknownSecret = new ArrayList<>();
     private boolean deleted;
 
     WebhookRecord(Kind kind, String path, boolean core) {
@@ -67,7 +68,7 @@ final class WebhookRecord {
         if (secret != null) {
             secrets.add(secret);
         } else {
-            secretUnknownFrom = Instant.MIN;
+            unknownSecret.add(new Instant[]{Instant.MIN, null});
         }
     }
 
@@ -105,11 +106,19 @@ final class WebhookRecord {
         }
     }
 
-    synchronized void secret(String secret, Instant sent, boolean known) {
+    /**
+     * A secret given (or maybe given: {@code known} is false when a rotation's answer never came, so the new secret,
+     * if any, is unknown). Requests from then on are not judged, until a secret of the client's own is acknowledged
+     * ({@code clears}: it replaces the secret and ends the previous one's grace period).
+     */
+    synchronized void secret(String secret, Instant sent, Instant answered, boolean known, boolean clears) {
         if (known && secret != null) {
             secrets.add(secret);
-        } else if (secretUnknownFrom == null || secretUnknownFrom.isAfter(sent)) {
-            secretUnknownFrom = sent;
+        } else {
+            unknownSecret.add(new Instant[]{sent, null});
+        }
+        if (clears) {
+            unknownSecret.stream().filter(w -> w[1] == null && w[0].isBefore(sent)).forEach(w -> w[1] = answered);
         }
     }
 
@@ -117,9 +126,9 @@ final class WebhookRecord {
         return List.copyOf(secrets);
     }
 
-    /** From when on the webhook may sign with a secret the client never learnt (a rotation without an answer). */
-    synchronized Instant secretUnknownFrom() {
-        return secretUnknownFrom;
+    /** Whether the webhook may have signed at {@code t} with a secret the client never learnt. */
+    synchronized boolean secretUnknownAt(Instant t) {
+        return unknownSecret.stream().anyMatch(w -> !t.isBefore(w[0]) && (w[1] == null || t.isBefore(w[1])));
     }
 
     synchronized List<Change> changes() {
