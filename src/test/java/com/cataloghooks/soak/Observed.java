@@ -48,6 +48,11 @@ final class Observed {
     /** Each webhook's counters as {@code GET /webhooks/{id}} answers them. */
     final Map<String, Counters> apiCounters = new HashMap<>();
     final List<Delivery> inFlightPastLease = new ArrayList<>();
+    /**
+     * Deliveries with more than one attempt row written by one transaction: a recorder batch that held the late
+     * answer of a claim taken over besides the current claim's ({@code delivery id: attempts, statuses, xmin}).
+     */
+    final List<String> twoAttemptsInOneTransaction = new ArrayList<>();
     /** Final status (and products deleted) of the run's tasks, by task id. */
     final Map<String, String> taskStatus = new HashMap<>();
     /** The webhooks table's stored secrets and headers, as text, by webhook. */
@@ -160,6 +165,21 @@ final class Observed {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     successLogs.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT webhook_id, delivery_id, xmin::text, array_agg(attempt ORDER BY created_at)::text,
+                       array_agg(coalesce(status_code::text, error) ORDER BY created_at)::text
+                FROM webhook_logs
+                WHERE NOT test AND delivery_id IS NOT NULL AND webhook_id = ANY (?::uuid[])
+                GROUP BY webhook_id, delivery_id, xmin HAVING count(*) > 1""")) {
+            s.setArray(1, c.createArrayOf("text", webhookIds.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    twoAttemptsInOneTransaction.add("webhook " + rs.getString(1) + ", delivery " + rs.getString(2)
+                            + ": attempts " + rs.getString(4) + " answered " + rs.getString(5)
+                            + " written by one transaction (xmin " + rs.getString(3) + ")");
                 }
             }
         }
