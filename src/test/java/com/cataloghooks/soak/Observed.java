@@ -173,7 +173,7 @@ final class Observed {
                        array_agg(coalesce(status_code::text, error) ORDER BY created_at)::text
                 FROM webhook_logs
                 WHERE NOT test AND delivery_id IS NOT NULL AND webhook_id = ANY (?::uuid[])
-                GROUP BY webhook_id, delivery_id, xmin HAVING count(*) > 1""")) {
+                GROUP BY webhook_id, delivery_id, xmin::text HAVING count(*) > 1""")) {
             s.setArray(1, c.createArrayOf("text", webhookIds.toArray()));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {

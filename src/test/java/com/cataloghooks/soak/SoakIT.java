@@ -44,6 +44,7 @@ class SoakIT {
     @Test
     void designInvariantsHoldUnderRandomOperationsAndFaults() throws Exception {
         SoakSettings settings = SoakSettings.fromSystemProperties();
+        java.nio.file.Files.deleteIfExists(SoakReport.FILE); // never mistake an earlier run's table for this one's
         System.out.println("soak: " + settings + " (rerun: scripts/soak --seconds " + settings.duration().toSeconds()
                 + " --seed " + settings.seed() + " --replicas " + settings.replicas() + ")");
         TestInfrastructure infra = TestInfrastructure.get();
