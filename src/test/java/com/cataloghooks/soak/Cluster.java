@@ -6,8 +6,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.IOException;
 import java.net.URI;
@@ -135,17 +139,18 @@ final class Cluster implements AutoCloseable {
         }
     }
 
-    /** {@code /q/health/live} of a replica: its status code, 0 when it does not answer. */
-    int liveness(int replica) {
+    /** {@code /q/health/live} of a replica: "200", or its status and body, or why it did not answer. */
+    String liveness(int replica) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl(replica) + "/q/health/live"))
                 .timeout(Duration.ofSeconds(10)).build();
         try {
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? "200" : response.statusCode() + " " + response.body();
         } catch (IOException e) {
-            return 0;
+            return "no answer: " + e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return 0;
+            return "interrupted";
         }
     }
 
@@ -211,6 +216,36 @@ final class Cluster implements AutoCloseable {
             }
             return lag;
         }
+    }
+
+    /** Where each event of {@code product-events} is: {@code partition@offset} by event id, for diagnosis. */
+    Map<String, String> topicPositions() {
+        Map<String, String> positions = new HashMap<>();
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "soak-reader-" + System.nanoTime(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        try (Admin admin = admin(); KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+            Map<TopicPartition, Long> end = endOffsets(admin, TOPIC);
+            consumer.assign(end.keySet());
+            consumer.seekToBeginning(end.keySet());
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline
+                    && end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofSeconds(1))) {
+                    try {
+                        String id = ApiClient.JSON.readTree(record.value()).path("id").asText();
+                        positions.merge(id, record.partition() + "@" + record.offset(), (a, b) -> a + "," + b);
+                    } catch (IOException | RuntimeException e) {
+                        // not an event of ours: nothing to place
+                    }
+                }
+            }
+        } catch (Exception e) {
+            System.err.println("soak: could not read the topic: " + e);
+        }
+        return positions;
     }
 
     private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {

@@ -30,7 +30,7 @@ final class CommittedEvents {
      * @param eventAt its time in the outbox (the database clock, to the millisecond): what ordered delivery sorts by
      */
     record Event(String eventId, String type, JsonNode data, Instant sent, String productId, Instant eventAt,
-                 String description) {
+                 Instant publishedAt, String description) {
     }
 
     final List<Event> events = new ArrayList<>();
@@ -93,7 +93,8 @@ final class CommittedEvents {
             missingFromOutbox.add(description);
             return;
         }
-        Event event = new Event(found.id(), type, found.data(), sent, productId, found.createdAt(), description);
+        Event event = new Event(found.id(), type, found.data(), sent, productId, found.createdAt(),
+                found.publishedAt(), description);
         events.add(event);
         if (productId != null) {
             byProduct.computeIfAbsent(productId, p -> new ArrayList<>()).add(event);

@@ -136,11 +136,9 @@ final class DeliveryInvariants {
                         if (previousArrival.isBefore(arrival)) {
                             verdict.pass();
                         } else {
-                            verdict.fail(webhook + ", product " + event.productId() + ": " + event.type() + " "
-                                    + event.eventId() + " (written " + event.sent() + ", event time " + event.eventAt()
-                                    + ") arrived " + arrival + ", before " + previous.type() + " " + previous.eventId()
-                                    + " (written " + previous.sent() + ", event time " + previous.eventAt()
-                                    + ") arrived " + previousArrival);
+                            verdict.fail(webhook + ", product " + event.productId() + ": " + describe(event)
+                                    + " arrived " + arrival + ", before " + describe(previous) + " arrived "
+                                    + previousArrival);
                         }
                     }
                     previous = event;
@@ -149,6 +147,13 @@ final class DeliveryInvariants {
             }
         }
         return verdict;
+    }
+
+    /** An event with what tells where its order was lost: its times, and its place on the topic. */
+    private String describe(Event event) {
+        return event.type() + " " + event.eventId() + " (written " + event.sent() + ", event time " + event.eventAt()
+                + ", published " + event.publishedAt() + ", on the topic at "
+                + observed.topicPositions.getOrDefault(event.eventId(), "?") + ")";
     }
 
     private List<Verdict> resentAfterSuccess() {

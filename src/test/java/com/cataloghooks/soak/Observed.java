@@ -25,7 +25,8 @@ import java.util.Map;
  */
 final class Observed {
 
-    record OutboxEvent(String id, String type, String aggregateId, JsonNode data, Instant createdAt) {
+    record OutboxEvent(String id, String type, String aggregateId, JsonNode data, Instant createdAt,
+                       Instant publishedAt) {
         String name() {
             return data == null || data.get("name") == null ? null : data.get("name").asText();
         }
@@ -59,6 +60,8 @@ final class Observed {
     final Map<String, String> storedSecrets = new HashMap<>();
     final Map<String, String> logFiles = new HashMap<>();
     List<ReceivedRequest> requests = List.of();
+    /** Where each event is on {@code product-events} ({@code partition@offset}, several if published again). */
+    Map<String, String> topicPositions = Map.of();
     long deadLetters;
 
     static String key(String eventId, String webhookId) {
@@ -99,6 +102,7 @@ final class Observed {
         }
         o.requests = receivers.all();
         o.deadLetters = cluster.deadLetters() - deadLettersBefore;
+        o.topicPositions = cluster.topicPositions();
         for (Path log : cluster.logs()) {
             try {
                 o.logFiles.put(log.toString(), Files.readString(log, StandardCharsets.ISO_8859_1));
@@ -110,8 +114,8 @@ final class Observed {
     }
 
     private void readOutbox(Connection c, Instant since) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT id, event_type, aggregate_id, payload, created_at "
-                + "FROM outbox_events WHERE created_at >= ?")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT id, event_type, aggregate_id, payload, created_at, "
+                + "published_at FROM outbox_events WHERE created_at >= ?")) {
             s.setTimestamp(1, Timestamp.from(since.minusSeconds(5)));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -122,7 +126,8 @@ final class Observed {
                         payload = null;
                     }
                     outbox.add(new OutboxEvent(rs.getString(1), rs.getString(2), rs.getString(3),
-                            payload == null ? null : payload.get("data"), rs.getTimestamp(5).toInstant()));
+                            payload == null ? null : payload.get("data"), rs.getTimestamp(5).toInstant(),
+                            instant(rs.getTimestamp(6))));
                 }
             }
         }

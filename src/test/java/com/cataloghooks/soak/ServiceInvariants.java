@@ -35,11 +35,11 @@ final class ServiceInvariants {
     }
 
     /**
-     * @param liveness    each replica's {@code /q/health/live} status at the end (0: no answer), -1 for a process
-     *                    that died by itself
+     * @param liveness    each replica's {@code /q/health/live} at the end ({@link Cluster#liveness}), null for a
+     *                    process that died by itself
      * @param canaryMissing canary events that did not arrive, of {@code canarySent}
      */
-    List<Verdict> judge(List<Integer> liveness, int canarySent, List<String> canaryMissing) {
+    List<Verdict> judge(List<String> liveness, int canarySent, List<String> canaryMissing) {
         List<Verdict> verdicts = new ArrayList<>();
         Verdict answers = Verdict.of("4", "API answer is not a 5xx (503 + Retry-After while the database is away excepted)");
         Verdict unavailable = Verdict.info("4", "503 + Retry-After while the database was away (allowed)");
@@ -81,10 +81,10 @@ final class ServiceInvariants {
 
         Verdict alive = Verdict.of("3", "replica alive at the end (process, /q/health/live 200)");
         for (int i = 0; i < liveness.size(); i++) {
-            if (liveness.get(i) == 200) {
+            if ("200".equals(liveness.get(i))) {
                 alive.pass();
             } else {
-                alive.fail("replica " + i + ": " + (liveness.get(i) < 0 ? "its process exited by itself"
+                alive.fail("replica " + i + ": " + (liveness.get(i) == null ? "its process exited by itself"
                         : "/q/health/live answered " + liveness.get(i)));
             }
         }
@@ -112,14 +112,30 @@ final class ServiceInvariants {
     private List<Verdict> logs() {
         Verdict errors = Verdict.info("-", "ERROR lines in the replicas' logs");
         Verdict deadlocks = Verdict.info("-", "deadlocks in the replicas' logs (\"deadlock detected\")");
+        Map<String, String> firstOfKind = new java.util.LinkedHashMap<>();
+        Map<String, Integer> kinds = new TreeMap<>();
         observed.logFiles.forEach((file, text) -> text.lines().forEach(line -> {
+            String where = file.substring(file.lastIndexOf('/') + 1) + ": ";
             if (line.contains(" ERROR ")) {
-                errors.fail(file.substring(file.lastIndexOf('/') + 1) + ": " + line.substring(0, Math.min(400, line.length())));
+                errors.pass();
+                errors.violations++;
+                // one example per kind of error: the message without its times, ids and numbers
+                String kind = line.replaceFirst("^\\S+ \\S+ ERROR \\[[^]]*] \\([^)]*\\) ", "")
+                        .replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}|@[0-9a-f]+|\\d+", "#");
+                kind = kind.substring(0, Math.min(120, kind.length()));
+                firstOfKind.putIfAbsent(kind, where + line.substring(0, Math.min(600, line.length())));
+                kinds.merge(kind, 1, Integer::sum);
             }
             if (line.contains("deadlock detected")) {
-                deadlocks.fail(file.substring(file.lastIndexOf('/') + 1) + ": " + line.substring(0, Math.min(300, line.length())));
+                deadlocks.fail(where + line.substring(0, Math.min(300, line.length())));
             }
         }));
+        firstOfKind.forEach((kind, line) -> {
+            if (errors.examples.size() < 8) {
+                errors.examples.add(kinds.get(kind) + " x " + line);
+            }
+        });
+        errors.note(kinds.size() + " kinds of ERROR line");
         return List.of(errors, deadlocks);
     }
 

@@ -146,7 +146,7 @@ class SoakCheckersTest {
     private String event(String type, String product, String name, Instant sent) {
         String id = UUID.randomUUID().toString();
         observed.outbox.add(new Observed.OutboxEvent(id, type, product,
-                json("{\"id\": \"" + product + "\", \"name\": \"" + name + "\", \"active\": true}"), sent));
+                json("{\"id\": \"" + product + "\", \"name\": \"" + name + "\", \"active\": true}"), sent, sent));
         history.write(new ProductWrite(0, product, type, name, sent, sent.plusMillis(5), true, null));
         return id;
     }

@@ -78,9 +78,9 @@ class SoakIT {
             cluster.ensureAllRunning();
             String settled = settle(cluster, history, settings.settle());
             List<String> canaryMissing = canary(api, receivers);
-            List<Integer> liveness = new ArrayList<>();
+            List<String> liveness = new ArrayList<>();
             for (int i = 0; i < cluster.size(); i++) {
-                liveness.add(cluster.processAlive(i) ? cluster.liveness(i) : -1);
+                liveness.add(cluster.processAlive(i) ? cluster.liveness(i) : null);
             }
             quiesce(api, cluster, history);
             Observed observed = Observed.collect(cluster, history, receivers, api, runStart, deadLettersBefore);
