@@ -117,6 +117,9 @@ class SoakIT {
             minimums.add(() -> assertTrue(ordered >= 20, "too few ordered pairs judged: " + ordered));
             minimums.add(() -> assertTrue(faultCount >= settings.minimumFaults(), "too few faults: " + faultCount
                     + " " + faults.problems()));
+            long kindsOfFault = history.faults().stream().map(History.Fault::kind).distinct().count();
+            minimums.add(() -> assertTrue(!settings.everyKindOfFault() || kindsOfFault == 4,
+                    "a long run must have had every kind of fault: " + history.faults()));
             for (Verdict v : report.violated()) {
                 minimums.add(() -> assertEquals(0, v.violations, "invariant " + v.invariant + ", " + v.check + ": "
                         + v.violations + " violations of " + v.checked + ", e.g. " + v.examples + " (seed "

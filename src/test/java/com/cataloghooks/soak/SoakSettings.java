@@ -53,9 +53,17 @@ record SoakSettings(long seed, Duration duration, int replicas, int threads, Str
         return seed * 0x9E3779B97F4A7C15L + part;
     }
 
-    /** The minimum activity a run of this length must show, or it proves nothing and fails. */
+    /**
+     * The faults a run of this length must have had, or it proves too little and fails. A replica takes most of a
+     * minute to start again on a busy 2-core machine, so a short run has room for about three; a long one must have
+     * had each of the four kinds.
+     */
     int minimumFaults() {
-        return duration.toSeconds() >= 120 ? 4 : 2;
+        return duration.toMinutes() >= 5 ? 4 : duration.toSeconds() >= 120 ? 3 : 2;
+    }
+
+    boolean everyKindOfFault() {
+        return duration.toMinutes() >= 5;
     }
 
     @Override
