@@ -30,7 +30,9 @@ import java.util.TreeMap;
  * ten failures and lets one probe through per period), so it has reached W when a request arrived <em>or</em> the
  * delivery row (E, W) exists: the service took the event on, and invariant 3 checks nothing stays in flight. A due
  * pair that did not reach W is a violation, whatever the reason (never planned, planned but pending, failed without a
- * request). Duplicates are at-least-once, allowed, and counted separately.
+ * request). Duplicates are at-least-once, allowed, and counted separately. When deliveries did not settle within
+ * the wait, a due pair whose delivery is still pending is not judged lost: it is counted apart, and the run fails as
+ * inconclusive.
  *
  * <h2>2. One product's events reach an ordered webhook in commit order</h2>
  * For each product, its committed events in commit order (its acknowledged writes in the order one thread sent
@@ -55,13 +57,17 @@ final class DeliveryInvariants {
     long judgedPairs;
     long judgedOrderPairs;
 
+    private final boolean settled;
+
+    /** @param settled whether deliveries settled before the end (else a pending delivery is not judged lost) */
     DeliveryInvariants(History history, Observed observed, CommittedEvents committed, Arrivals arrivals,
-                       Instant end) {
+                       Instant end, boolean settled) {
         this.history = history;
         this.observed = observed;
         this.committed = committed;
         this.arrivals = arrivals;
         this.end = end;
+        this.settled = settled;
     }
 
     List<Verdict> judge() {
@@ -70,6 +76,9 @@ final class DeliveryInvariants {
         Verdict reached = Verdict.of("1", "committed event reached each webhook it was due to (event, webhook pairs)");
         Verdict excluded = Verdict.info("1", "event, webhook pairs not judged (not due over their whole window)");
         Verdict duplicates = Verdict.info("1", "duplicate requests (at-least-once; redeliveries and replays included)");
+        Verdict unsettled = Verdict.info("1", "due pairs still pending when settling gave up (not judged: run inconclusive)");
+        Map<String, Integer> missedBy = new TreeMap<>();
+        Map<String, Integer> pendingBy = new TreeMap<>();
         for (Event event : committed.events) {
             for (WebhookRecord webhook : history.webhooks()) {
                 if (webhook.id() == null) {
@@ -90,7 +99,13 @@ final class DeliveryInvariants {
                 Delivery delivery = observed.delivery(event.eventId(), webhook.id());
                 if (first != null || (!webhook.kind.succeeds() && delivery != null)) {
                     reached.pass();
+                } else if (!settled && delivery != null && delivery.status().equals("pending")) {
+                    unsettled.fail("event " + event.eventId() + " -> " + webhook + ": delivery " + delivery.id()
+                            + " pending, planned " + delivery.createdAt());
+                    pendingBy.merge(webhook.toString(), 1, Integer::sum);
                 } else {
+                    missedBy.merge(webhook + " " + (delivery == null ? "never planned" : delivery.status()), 1,
+                            Integer::sum);
                     reached.fail("event " + event.eventId() + " (" + event.description() + ") -> " + webhook + ": "
                             + (delivery == null ? "never planned"
                             : "delivery " + delivery.id() + " " + delivery.status() + " after " + delivery.attempts()
@@ -98,7 +113,10 @@ final class DeliveryInvariants {
                 }
             }
         }
+        reached.note(missedBy.isEmpty() ? "" : "by webhook and state: " + missedBy);
+        unsettled.note(pendingBy.isEmpty() ? "" : "by webhook: " + pendingBy);
         verdicts.add(reached);
+        verdicts.add(unsettled);
         verdicts.add(excluded);
         verdicts.add(duplicates);
         Verdict order = order();

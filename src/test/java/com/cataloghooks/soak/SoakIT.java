@@ -89,11 +89,13 @@ class SoakIT {
             Map<String, Receivers.Kind> kinds = history.webhooks().stream()
                     .collect(Collectors.toMap(w -> w.path, w -> w.kind));
             Arrivals arrivals = new Arrivals(observed.requests, kinds, receivers);
-            DeliveryInvariants delivery = new DeliveryInvariants(history, observed, committed, arrivals, end);
+            boolean settledInTime = !settled.startsWith("NOT");
+            DeliveryInvariants delivery = new DeliveryInvariants(history, observed, committed, arrivals, end,
+                    settledInTime);
             report.add(delivery.judge());
             report.add(new ServiceInvariants(history, observed).judge(liveness, CANARIES, canaryMissing));
             report.add(new BookkeepingInvariants(history, observed).judge());
-            report.note("seed " + settings.seed() + "; " + settings + "; rerun: scripts/soak --seconds "
+            report.note(settings + "; rerun: scripts/soak --seconds "
                     + settings.duration().toSeconds() + " --seed " + settings.seed() + " --replicas "
                     + settings.replicas());
             report.note("committed events " + committed.events.size() + " (acknowledged writes and ended tasks "
@@ -111,6 +113,8 @@ class SoakIT {
             int faultCount = history.faults().size();
             minimums.add(() -> assertTrue(operations.crashes().isEmpty(), "the client itself failed: "
                     + operations.crashes()));
+            minimums.add(() -> assertTrue(settledInTime, "deliveries did not settle, the run is inconclusive: "
+                    + settled));
             minimums.add(() -> assertTrue(committed.events.size() >= 100, "too few committed events to prove "
                     + "anything: " + committed.events.size()));
             minimums.add(() -> assertTrue(judged >= 300, "too few (event, webhook) pairs judged: " + judged));
@@ -174,6 +178,25 @@ class SoakIT {
             if (unpublished + inFlight + pending + tasks > 0) {
                 out.append(String.format("unpublished %d, in flight %d, pending (succeeding receivers) %d, tasks %d; ",
                         unpublished, inFlight, pending, tasks));
+            }
+            if (pending > 0) {
+                try (PreparedStatement s = c.prepareStatement("""
+                        SELECT w.id, w.ordered, w.rate_limit_per_second, w.breaker_state, count(*),
+                               count(*) FILTER (WHERE d.next_attempt_at <= now()), min(d.created_at)
+                        FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+                        WHERE d.status = 'pending' AND w.is_active AND d.webhook_id = ANY (?::uuid[])
+                        GROUP BY w.id, w.ordered, w.rate_limit_per_second, w.breaker_state
+                        ORDER BY count(*) DESC LIMIT 5""")) {
+                    s.setArray(1, c.createArrayOf("text", succeeding.toArray()));
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            out.append(String.format("webhook %s (ordered %s, rate limit %s, breaker %s): %d pending,"
+                                            + " %d due, oldest planned %s; ", rs.getString(1), rs.getBoolean(2),
+                                    rs.getString(3), rs.getString(4), rs.getLong(5), rs.getLong(6),
+                                    rs.getTimestamp(7).toInstant()));
+                        }
+                    }
+                }
             }
         }
         long lag = cluster.consumerLag();

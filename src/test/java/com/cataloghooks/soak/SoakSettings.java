@@ -9,7 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code soak.seed} (default: a new random seed, printed), {@code soak.seconds} or {@code soak.minutes} (operations
  * and faults; default 150 s), {@code soak.replicas} (2), {@code soak.threads} (client threads, 3),
  * {@code soak.lease} (the replicas' {@code CATALOG_DELIVERY_LEASE}, 5s), {@code soak.settle-seconds} (longest wait for
- * deliveries to settle once faults stop, 180).
+ * deliveries to settle once faults stop: 180, or a fifth of the run if longer).
  *
  * @param seed     seeds every random choice of the run: operations, their arguments, faults and their timing
  * @param duration how long operations and faults go on
@@ -29,7 +29,8 @@ record SoakSettings(long seed, Duration duration, int replicas, int threads, Str
         return new SoakSettings(seed.isEmpty() ? ThreadLocalRandom.current().nextLong() : Long.parseLong(seed),
                 duration, replicas, Integer.parseInt(System.getProperty("soak.threads", "3").trim()),
                 System.getProperty("soak.lease", "5s").trim(),
-                Duration.ofSeconds(Long.parseLong(System.getProperty("soak.settle-seconds", "180").trim())));
+                Duration.ofSeconds(Long.parseLong(System.getProperty("soak.settle-seconds",
+                        Long.toString(Math.max(180, duration.toSeconds() / 5))).trim())));
     }
 
     /**

@@ -34,6 +34,12 @@ final class WebhookOperations {
             "import.started", "import.completed", "import.failed");
     static final Set<String> PRODUCT_EVENTS = Set.of("product.created", "product.updated", "product.deleted");
     private static final int MAX_CHURN = 6;
+    /**
+     * The lowest rate limit given: above the run's event rate (about 15 per second at most), so that a limit shapes
+     * bursts and is exercised on every claim, but no backlog grows without end (a limit below the event rate makes
+     * one by design, and the run would never settle).
+     */
+    private static final int MIN_RATE = 30;
 
     private final ApiClient api;
     private final History history;
@@ -53,7 +59,7 @@ final class WebhookOperations {
         create(Kind.OK, true, PRODUCT_EVENTS, null, true, null, 3, 5, true, false);
         create(Kind.OK, true, Set.of("product.created", "product.updated"), Map.of("active", true), false, null, 3,
                 5, false, true);
-        create(Kind.OK, true, Set.copyOf(EVENTS), null, false, 20, 3, 5, true, false);
+        create(Kind.OK, true, Set.copyOf(EVENTS), null, false, MIN_RATE, 3, 5, true, false);
         create(Kind.FLAKY, true, Set.of("product.created", "product.deleted"), null, false, null, 5, 5, false, false);
         create(Kind.FLAKY, true, PRODUCT_EVENTS, null, true, null, 6, 5, true, false);
         create(Kind.FAIL, true, Set.of("product.deleted", "import.completed"), null, false, null, 1, 2, false, false);
@@ -74,7 +80,7 @@ final class WebhookOperations {
             default -> Kind.GONE;
         };
         create(kind, false, randomEvents(), random.nextInt(3) == 0 ? PayloadFilters.random(random) : null,
-                random.nextInt(4) == 0, random.nextInt(5) == 0 ? 10 + random.nextInt(40) : null,
+                random.nextInt(4) == 0, random.nextInt(5) == 0 ? rate() : null,
                 kind == Kind.FAIL ? random.nextInt(2) : 1 + random.nextInt(4), kind == Kind.HANG ? 1 : 2 + random.nextInt(4),
                 random.nextBoolean(), random.nextInt(3) == 0);
     }
@@ -187,7 +193,7 @@ final class WebhookOperations {
     /** Sets, changes or removes a rate limit, on any webhook (it decides when, not whether, events go). */
     void rateLimit() {
         withWebhook(w -> true, webhook -> change(webhook, "rate limit", false, false,
-                Map.of("rate_limit_per_second", random.nextInt(3) == 0 ? 0 : 10 + random.nextInt(40)),
+                Map.of("rate_limit_per_second", random.nextInt(3) == 0 ? 0 : rate()),
                 webhook.current()));
     }
 
@@ -316,6 +322,10 @@ final class WebhookOperations {
     private WebhookRecord pick(Predicate<WebhookRecord> which) {
         List<WebhookRecord> candidates = new ArrayList<>(history.webhooks().stream().filter(which).toList());
         return candidates.isEmpty() ? null : candidates.get(random.nextInt(candidates.size()));
+    }
+
+    private int rate() {
+        return MIN_RATE + random.nextInt(40);
     }
 
     private Set<String> randomEvents() {
