@@ -91,7 +91,10 @@ class SoakCheckersTest {
         arrive(ordered, updated, T0.plusSeconds(12));
         arrive(ordered, created, T0.plusSeconds(13)); // out of order
         arrive(other, created, T0.plusSeconds(12));   // the update never reaches the other
-        arrive(other, created, T0.plusSeconds(14));   // answered 2xx, then sent again with no fault under way
+        arrive(other, created, T0.plusSeconds(14));   // answered 2xx, then sent again
+        assertEquals(1, find(judgeDeliveries(), "no fault to blame").violations, "with no fault: counted apart");
+        history.fault(new History.Fault(Faults.SIGTERM, 0, T0.plusMillis(13_500), T0.plusMillis(13_800),
+                T0.plusSeconds(15), T0.plusSeconds(40)));
         assertEquals(List.of(1L, 1L, 1L), deliveryViolations(), "reached, ordered, resent");
     }
 
@@ -114,15 +117,19 @@ class SoakCheckersTest {
         assertEquals(List.of(1L, 1L, 1L), bookkeepingViolations(), "counters, secret, signature");
     }
 
-    private List<Long> deliveryViolations() {
+    private List<Verdict> judgeDeliveries() {
         observed.requests = List.copyOf(requests);
         CommittedEvents committed = new CommittedEvents(history, observed);
         Map<String, Kind> kinds = Map.of(history.webhooks().get(0).path, Kind.OK, history.webhooks().get(1).path,
                 Kind.OK);
-        List<Verdict> verdicts = new DeliveryInvariants(history, observed, committed,
+        return new DeliveryInvariants(history, observed, committed,
                 new Arrivals(observed.requests, kinds, receivers), T0.plusSeconds(100), true).judge();
+    }
+
+    private List<Long> deliveryViolations() {
+        List<Verdict> verdicts = judgeDeliveries();
         return List.of(find(verdicts, "reached").violations, find(verdicts, "commit order").violations,
-                find(verdicts, "not sent again").violations);
+                find(verdicts, "graceful stop").violations);
     }
 
     private List<Long> bookkeepingViolations() {
