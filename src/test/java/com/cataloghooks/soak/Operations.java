@@ -58,7 +58,7 @@ final class Operations {
     }
 
     void createCoreWebhooks() {
-        new WebhookOperations(api, history, receivers, new Random(settings.seedFor(1000))).createCore();
+        new WebhookOperations(api, history, receivers, new Random(settings.seedFor(1000)), runTag).createCore();
     }
 
     /** Runs the client threads until {@code deadlineNanos}; returns when all have stopped. */
@@ -67,7 +67,7 @@ final class Operations {
         for (int t = 0; t < settings.threads(); t++) {
             Random random = new Random(settings.seedFor(t));
             Client client = new Client(new ProductOperations(t, runTag, api, history, random),
-                    new WebhookOperations(api, history, receivers, random), random);
+                    new WebhookOperations(api, history, receivers, random, runTag), random);
             Thread thread = new Thread(() -> loop(client, deadlineNanos), "soak-client-" + t);
             threads.add(thread);
             thread.start();

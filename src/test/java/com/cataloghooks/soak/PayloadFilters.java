@@ -8,8 +8,9 @@ import java.util.Random;
 
 /**
  * The payload filters the soak gives webhooks, and the client's own reading of them (from the README's table, not
- * the service's code): a field equals a scalar, or {@code $ne}, {@code $in}, {@code $exists}; several fields are an
- * implicit {@code $and}. A missing field equals nothing and is "not equal" to everything; a JSON null exists.
+ * the service's code): a field equals a scalar, or {@code $ne}, {@code $in}, {@code $exists}, {@code $gte} and
+ * {@code $lt} on strings (lexicographic); {@code $and}; several fields are an implicit {@code $and}. A missing field
+ * equals nothing, orders against nothing and is "not equal" to everything; a JSON null exists.
  */
 final class PayloadFilters {
 
@@ -27,6 +28,16 @@ final class PayloadFilters {
         return CHOICES.get(random.nextInt(CHOICES.size()));
     }
 
+    /**
+     * Only the products {@link ProductOperations#burst} writes (SKUs {@code <runTag>-b...}; the others are
+     * {@code -p}, {@code -B}, {@code -I}): what ordered webhooks subscribe to, so that their one-at-a-time queue keeps
+     * up with the run (all events, some 15 a second, would grow a backlog no wait could settle).
+     */
+    static Map<String, Object> burstProducts(String runTag) {
+        return Map.of("$and", List.of(Map.of("sku", Map.of("$gte", runTag + "-b")),
+                Map.of("sku", Map.of("$lt", runTag + "-c"))));
+    }
+
     /** Whether an event's {@code data} passes {@code filter} (null: no filter). */
     @SuppressWarnings("unchecked")
     static boolean matches(Map<String, Object> filter, JsonNode data) {
@@ -37,6 +48,12 @@ final class PayloadFilters {
             return false;
         }
         for (Map.Entry<String, Object> condition : filter.entrySet()) {
+            if (condition.getKey().equals("$and")) {
+                if (!((List<Map<String, Object>>) condition.getValue()).stream().allMatch(f -> matches(f, data))) {
+                    return false;
+                }
+                continue;
+            }
             JsonNode value = data.get(condition.getKey());
             boolean passes;
             if (condition.getValue() instanceof Map<?, ?> operator) {
@@ -45,6 +62,10 @@ final class PayloadFilters {
                     case "$ne" -> !equal(value, op.getValue());
                     case "$exists" -> (value != null) == (Boolean) op.getValue();
                     case "$in" -> ((List<Object>) op.getValue()).stream().anyMatch(v -> equal(value, v));
+                    case "$gte" -> value != null && value.isTextual()
+                            && value.textValue().compareTo((String) op.getValue()) >= 0;
+                    case "$lt" -> value != null && value.isTextual()
+                            && value.textValue().compareTo((String) op.getValue()) < 0;
                     default -> throw new IllegalArgumentException("the soak does not use " + op.getKey());
                 };
             } else {

@@ -52,6 +52,11 @@ class SoakCheckersTest {
         assertTrue(PayloadFilters.matches(Map.of("description", Map.of("$ne", "quiet")), data));
         assertFalse(PayloadFilters.matches(Map.of("sku", Map.of("$in", List.of("a"))), data), "missing is in nothing");
         assertTrue(PayloadFilters.matches(Map.of("sku", Map.of("$ne", "a")), data), "missing is not equal");
+        Map<String, Object> bursts = PayloadFilters.burstProducts("soak1-x");
+        assertTrue(PayloadFilters.matches(bursts, json("{\"sku\": \"soak1-x-b2-17\"}")));
+        for (String other : List.of("soak1-x-p2-17", "soak1-x-B2-17-0", "soak1-x-I0-3-1", "canary-1")) {
+            assertFalse(PayloadFilters.matches(bursts, json("{\"sku\": \"" + other + "\"}")), other);
+        }
     }
 
     @Test

@@ -45,23 +45,26 @@ final class WebhookOperations {
     private final History history;
     private final Receivers receivers;
     private final Random random;
+    /** The payload filter of every ordered webhook: the products written in bursts. */
+    private final Map<String, Object> orderedFilter;
 
-    WebhookOperations(ApiClient api, History history, Receivers receivers, Random random) {
+    WebhookOperations(ApiClient api, History history, Receivers receivers, Random random, String runTag) {
         this.api = api;
         this.history = history;
         this.receivers = receivers;
         this.random = random;
+        this.orderedFilter = PayloadFilters.burstProducts(runTag);
     }
 
     /** The webhooks every run starts with, one per kind of receiver, some ordered, filtered or rate limited. */
     void createCore() {
         create(Kind.OK, true, Set.copyOf(EVENTS), null, false, null, 3, 5, false, false);
-        create(Kind.OK, true, PRODUCT_EVENTS, null, true, null, 3, 5, true, false);
+        create(Kind.OK, true, PRODUCT_EVENTS, orderedFilter, true, null, 3, 5, true, false);
         create(Kind.OK, true, Set.of("product.created", "product.updated"), Map.of("active", true), false, null, 3,
                 5, false, true);
         create(Kind.OK, true, Set.copyOf(EVENTS), null, false, MIN_RATE, 3, 5, true, false);
         create(Kind.FLAKY, true, Set.of("product.created", "product.deleted"), null, false, null, 5, 5, false, false);
-        create(Kind.FLAKY, true, PRODUCT_EVENTS, null, true, null, 6, 5, true, false);
+        create(Kind.FLAKY, true, PRODUCT_EVENTS, orderedFilter, true, null, 6, 5, true, false);
         create(Kind.FAIL, true, Set.of("product.deleted", "import.completed"), null, false, null, 1, 2, false, false);
         create(Kind.HANG, true, Set.of("product.created"), null, false, null, 0, 1, true, false);
         create(Kind.GONE, true, Set.of("product.updated"), null, false, null, 2, 5, false, false);
@@ -79,8 +82,10 @@ final class WebhookOperations {
             case 8 -> Kind.HANG;
             default -> Kind.GONE;
         };
-        create(kind, false, randomEvents(), random.nextInt(3) == 0 ? PayloadFilters.random(random) : null,
-                random.nextInt(4) == 0, random.nextInt(5) == 0 ? rate() : null,
+        boolean ordered = random.nextInt(4) == 0;
+        create(kind, false, randomEvents(), ordered ? orderedFilter
+                        : random.nextInt(3) == 0 ? PayloadFilters.random(random) : null,
+                ordered, random.nextInt(5) == 0 ? rate() : null,
                 kind == Kind.FAIL ? random.nextInt(2) : 1 + random.nextInt(4), kind == Kind.HANG ? 1 : 2 + random.nextInt(4),
                 random.nextBoolean(), random.nextInt(3) == 0);
     }
@@ -136,17 +141,18 @@ final class WebhookOperations {
             Set<String> events = null;
             Map<String, Object> filter = null;
             boolean filterChanged = false;
-            switch (random.nextInt(4)) {
-                case 0 -> {
-                    events = randomEvents();
-                    body.put("events", List.copyOf(events));
-                }
-                case 1 -> {
+            // an ordered webhook keeps the filter that holds its queue to what it can deliver
+            switch (random.nextInt(now.ordered() ? 3 : 4)) {
+                case 3 -> {
                     filterChanged = true;
                     filter = random.nextBoolean() ? PayloadFilters.random(random) : null;
                     body.put("filter", filter == null ? Map.of() : filter); // {} removes it
                 }
-                case 2 -> body.put("retry_count", webhook.kind == Kind.FAIL ? random.nextInt(2) : 1 + random.nextInt(5));
+                case 0 -> {
+                    events = randomEvents();
+                    body.put("events", List.copyOf(events));
+                }
+                case 1 -> body.put("retry_count", webhook.kind == Kind.FAIL ? random.nextInt(2) : 1 + random.nextInt(5));
                 default -> body.put("description", "soak churn, changed " + Instant.now());
             }
             boolean eligibility = events != null || filterChanged;
@@ -182,11 +188,17 @@ final class WebhookOperations {
         });
     }
 
+    /** Makes a churn webhook ordered (with the ordered webhooks' filter) or unordered (keeping its filter). */
     void toggleOrdered() {
         withWebhook(w -> !w.core, webhook -> {
             Config now = webhook.current();
-            change(webhook, "ordered", false, true, Map.of("ordered", !now.ordered()),
-                    now.with(null, null, null, false, !now.ordered()));
+            if (now.ordered()) {
+                change(webhook, "unordered", false, true, Map.of("ordered", false),
+                        now.with(null, null, null, false, false));
+            } else {
+                change(webhook, "ordered", true, true, Map.of("ordered", true, "filter", orderedFilter),
+                        now.with(null, null, orderedFilter, true, true));
+            }
         });
     }
 
