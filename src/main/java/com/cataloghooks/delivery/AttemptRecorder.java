@@ -2,7 +2,6 @@ package com.cataloghooks.delivery;
 
 import com.cataloghooks.common.config.CatalogConfig;
 import com.cataloghooks.common.db.TransientDatabaseFailure;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -24,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes down attempts in batches, each batch one transaction of three statements: the deliveries' new states
@@ -41,13 +41,15 @@ public class AttemptRecorder {
 
     private static final Logger LOG = Logger.getLogger(AttemptRecorder.class);
     private static final int ERROR_LIMIT = 1000;
-    private static final long MAX_WAIT_MS = 5000;
+    static final long MAX_WAIT_MS = 5000;
 
     private final DeliveryStore store;
     private final DeliveryMetrics metrics;
     private final CatalogConfig config;
     private final int bodyLimit;
     private final LinkedBlockingQueue<Entry> queue = new LinkedBlockingQueue<>();
+    /** Entries queued or being written: zero once every outcome handed over is committed (or given up). */
+    private final AtomicInteger unwritten = new AtomicInteger();
     private final TransientDatabaseFailure transientFailure = new TransientDatabaseFailure();
     private volatile Thread writer;
     private volatile boolean stopping;
@@ -102,13 +104,19 @@ public class AttemptRecorder {
      */
     CompletionStage<Boolean> record(DeliveryJob job, int attempt, AttemptResult result, Transition transition) {
         Entry entry = new Entry(job, attempt, result, transition, Instant.now(), new CompletableFuture<>());
+        unwritten.incrementAndGet();
+        entry.done().whenComplete((held, failure) -> unwritten.decrementAndGet());
         queue.add(entry);
         return entry.done();
     }
 
-    /** Waits (up to {@code until}, a System.nanoTime deadline) for what is queued to be written, then stops. */
+    /**
+     * Waits (up to {@code until}, a System.nanoTime deadline) until everything handed over is written and committed,
+     * the batch being written included, then stops. Called by the dispatcher's stop, once no attempt can start; the
+     * recorder has no stop of its own, so it never stops before the attempts it is there to write.
+     */
     void drainAndStop(long until) {
-        while (!queue.isEmpty() && System.nanoTime() < until) {
+        while (unwritten.get() > 0 && System.nanoTime() < until) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -121,10 +129,6 @@ public class AttemptRecorder {
         if (thread != null) {
             thread.interrupt();
         }
-    }
-
-    void onStop(@Observes ShutdownEvent event) {
-        stopping = true;
     }
 
     private void writeLoop() {
@@ -215,20 +219,22 @@ public class AttemptRecorder {
         long leaseSeconds = config.delivery().lease().toSeconds();
         try (PreparedStatement update = connection.prepareStatement("""
                 UPDATE webhook_deliveries d
-                SET status = v.status, updated_at = now(),
+                SET status = CASE WHEN d.status = 'pending' AND v.status = 'in_flight' THEN 'pending' ELSE v.status END,
+                    updated_at = now(),
                     last_error = CASE WHEN v.held THEN d.last_error ELSE v.error END,
                     attempts = d.attempts - CASE WHEN v.held THEN 1 ELSE 0 END,
                     next_attempt_at = CASE WHEN v.status IN ('pending', 'in_flight')
                                            THEN now() + make_interval(secs => v.wait) ELSE d.next_attempt_at END,
                     completed_at = CASE WHEN v.status IN ('succeeded', 'failed') THEN now() END,
-                    lease_owner = CASE WHEN v.status = 'in_flight' THEN d.lease_owner END,
-                    lease_token = CASE WHEN v.status = 'in_flight' THEN d.lease_token END,
-                    lease_until = CASE WHEN v.status = 'in_flight'
+                    lease_owner = CASE WHEN v.status = 'in_flight' AND d.status = 'in_flight' THEN d.lease_owner END,
+                    lease_token = CASE WHEN v.status = 'in_flight' AND d.status = 'in_flight' THEN d.lease_token END,
+                    lease_until = CASE WHEN v.status = 'in_flight' AND d.status = 'in_flight'
                                        THEN now() + make_interval(secs => v.wait + w.timeout_seconds + ?) END
                 FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::float8[], ?::bool[])
                          AS v(id, token, status, error, wait, held),
                      webhooks w
-                WHERE d.id = v.id AND d.lease_token = v.token AND d.status = 'in_flight' AND w.id = d.webhook_id
+                WHERE d.id = v.id AND d.lease_token = v.token AND d.status IN ('in_flight', 'pending')
+                  AND w.id = d.webhook_id
                 RETURNING d.id""")) {
             update.setDouble(1, leaseSeconds);
             update.setArray(2, connection.createArrayOf("uuid", batch.stream().map(e -> e.job().deliveryId()).toArray()));

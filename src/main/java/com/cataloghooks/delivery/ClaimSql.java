@@ -4,9 +4,12 @@ package com.cataloghooks.delivery;
  * The claim, in one statement: for each active webhook in turn (round robin from a cursor), lock its oldest due
  * pending deliveries up to its free slots, and lease them. Each webhook costs one probe of the
  * {@code (webhook_id, next_attempt_at)} index, so a webhook with a million due deliveries is read as little as one
- * with a single delivery, and it cannot take more than its share of a round.
+ * with a single delivery, and it cannot take more than its share of a round. Only webhooks with pending deliveries
+ * are visited: they are found by a skip scan of that same partial index ({@code waiting}, one probe per such
+ * webhook), so idle webhooks, however many, cost a claim nothing.
  * <p>
- * An {@code ordered} webhook offers only the head of its queue: its oldest pending delivery by event time, only
+ * An {@code ordered} webhook offers only the head of its queue: its first pending delivery in commit order (the
+ * event's number, {@code event_seq}; deliveries planned before events were numbered come first, by event time), only
  * once it is due, and nothing while one of its deliveries is in flight. So it has at most one request in flight
  * (also when a redelivery or a late event puts an older delivery back in front), and a delivery waiting for its
  * retry holds the ones after it. A webhook whose circuit breaker is open ({@code breaker_open_until}) offers none.
@@ -25,11 +28,20 @@ package com.cataloghooks.delivery;
 public final class ClaimSql {
 
     public static final String CLAIM = """
-            WITH busy AS (SELECT * FROM unnest(?::uuid[], ?::int[]) AS b(webhook_id, running)),
+            WITH RECURSIVE waiting(webhook_id) AS (
+                (SELECT webhook_id FROM webhook_deliveries WHERE status = 'pending' ORDER BY webhook_id LIMIT 1)
+                UNION ALL
+                SELECT (SELECT d.webhook_id FROM webhook_deliveries d
+                        WHERE d.status = 'pending' AND d.webhook_id > p.webhook_id
+                        ORDER BY d.webhook_id LIMIT 1)
+                FROM waiting p WHERE p.webhook_id IS NOT NULL),
+            busy AS (SELECT * FROM unnest(?::uuid[], ?::int[]) AS b(webhook_id, running)),
             allowed AS (SELECT * FROM unnest(?::uuid[], ?::int[]) AS a(webhook_id, allowance)),
             due AS (
                 SELECT d.id
-                FROM webhooks w
+                FROM waiting p
+                -- a probe of the primary key per waiting webhook (LIMIT keeps the planner from hashing the table)
+                CROSS JOIN LATERAL (SELECT * FROM webhooks x WHERE x.id = p.webhook_id LIMIT 1) w
                 LEFT JOIN busy b ON b.webhook_id = w.id
                 LEFT JOIN allowed a ON a.webhook_id = w.id
                 CROSS JOIN LATERAL (
@@ -41,7 +53,7 @@ public final class ClaimSql {
                                                  WHERE f.webhook_id = w.id AND f.status = 'in_flight')
                                      AND d.id = (SELECT h.id FROM webhook_deliveries h
                                                  WHERE h.webhook_id = w.id AND h.status = 'pending'
-                                                 ORDER BY h.event_at, h.id
+                                                 ORDER BY h.event_seq NULLS FIRST, h.event_at, h.id
                                                  LIMIT 1)))
                           ORDER BY d.next_attempt_at
                           LIMIT ?
@@ -62,10 +74,11 @@ public final class ClaimSql {
 
     /**
      * Before the claim, in its transaction: locks the rate-limited webhooks that have due deliveries, in id order,
-     * so that claims of several replicas for them queue here (rather than deadlock, or both spend one allowance).
- * {@code NO KEY UPDATE}: the planner's inserts take {@code KEY SHARE} on the same rows (the foreign key), and must
- * not wait for a claim, nor deadlock with it.
-     * A rate-limited webhook not locked here gets nothing in this claim.
+     * so that two claims never both spend one allowance. {@code NO KEY UPDATE}: the planner's inserts take
+     * {@code KEY SHARE} on the same rows (the foreign key), and must not wait for a claim, nor deadlock with it.
+     * {@code SKIP LOCKED}: a row held by anybody else (another replica's claim, a delete, a long update) is not waited
+     * for, so one webhook's row never stalls the claims of all the others; a rate-limited webhook not locked here
+     * gets nothing in this claim, and its turn comes in the next.
      */
     public static final String RATE_LOCK = """
             SELECT w.id
@@ -74,7 +87,7 @@ public final class ClaimSql {
               AND EXISTS (SELECT 1 FROM webhook_deliveries d
                           WHERE d.webhook_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= now())
             ORDER BY w.id
-            FOR NO KEY UPDATE OF w""";
+            FOR NO KEY UPDATE OF w SKIP LOCKED""";
 
     /**
      * Once the locks are held: the current one-second window of the database clock (its time now, not the

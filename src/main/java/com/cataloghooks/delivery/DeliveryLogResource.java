@@ -33,7 +33,7 @@ public class DeliveryLogResource {
         this.logs = logs;
     }
 
-    @RolesAllowed({Roles.READER, Roles.WEBHOOK_ADMIN})
+    @RolesAllowed(Roles.DELIVERY_PAYLOAD_READER)
     @GET
     @Transactional
     @Operation(summary = "Every attempt to reach the webhook, newest first",

@@ -68,7 +68,7 @@ public class DeliveryResource {
         this.tasks = tasks;
     }
 
-    @RolesAllowed(Roles.WEBHOOK_ADMIN)
+    @RolesAllowed(Roles.DELIVERY_PAYLOAD_READER)
     @GET
     @Path("/deliveries")
     @Operation(summary = "The webhook's deliveries, newest first, each with its attempts",
@@ -99,7 +99,7 @@ public class DeliveryResource {
         return found.withNextCursor(new KeysetCursor(last.createdAt(), last.id()).encode());
     }
 
-    @RolesAllowed(Roles.WEBHOOK_ADMIN)
+    @RolesAllowed(Roles.DELIVERY_PAYLOAD_READER)
     @GET
     @Path("/deliveries/{deliveryId}")
     @Operation(summary = "One delivery with its attempts")
@@ -143,7 +143,8 @@ public class DeliveryResource {
     @Operation(summary = "Send a window of the webhook's deliveries again, as a background task",
             description = "Re-queues the finished deliveries planned in [since, until) with the given status, and"
                     + " (unless include_missed is false) plans the events of the window the webhook never got, e.g."
-                    + " while it was inactive. Answers how many of each, counted now, and the task to follow.")
+                    + " while it was inactive. Answers how many of each, counted now, and the task to follow. One"
+                    + " replay per webhook at a time: 409, naming it, while another is queued or running.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ReplayRequest.class),
             examples = @ExampleObject(name = "failed deliveries of one day", value = """
@@ -162,10 +163,9 @@ public class DeliveryResource {
         Replay.Window window = new Replay.Window(webhookId, request.since(), until,
                 status.equals("all") ? List.of("succeeded", "failed") : List.of(status),
                 request.includeMissed() == null || request.includeMissed());
-        Replay.Scope scope = replay.scope(window);
-        UUID task = replay.start(window);
-        return Response.accepted(new ReplayAccepted(task, scope.deliveries(), scope.missedEvents(),
-                "/api/v1/webhooks/" + webhookId + "/replays/" + task)).build();
+        Replay.Started started = replay.start(window);
+        return Response.accepted(new ReplayAccepted(started.taskId(), started.scope().deliveries(),
+                started.scope().missedEvents(), Replay.statusUrl(webhookId, started.taskId()))).build();
     }
 
     @RolesAllowed(Roles.WEBHOOK_ADMIN)

@@ -6,11 +6,13 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +41,8 @@ public class Dispatcher implements DeliveryJob.Steps {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
     private static final UUID FIRST = new UUID(0, 0);
+    /** Among the observers of {@code ShutdownEvent}: after the consumer stops planning, before the breakers stop. */
+    static final int SHUTDOWN_ORDER = 10;
 
     private final DeliveryStore store;
     private final WebhookSender sender;
@@ -49,8 +53,9 @@ public class Dispatcher implements DeliveryJob.Steps {
     private final ExecutorService claimer = Executors.newSingleThreadExecutor(r -> new Thread(r, "delivery-claimer"));
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicInteger inProgress = new AtomicInteger();
-    private final Map<UUID, AtomicInteger> running = new ConcurrentHashMap<>();
-    private final Map<UUID, AtomicInteger> waiting = new ConcurrentHashMap<>();
+    /** Per webhook, requests in progress here and deliveries waiting here for a retry; a webhook at zero has no entry. */
+    private final Map<UUID, Integer> running = new ConcurrentHashMap<>();
+    private final Map<UUID, Integer> waiting = new ConcurrentHashMap<>();
     private final Set<DeliveryJob> active = ConcurrentHashMap.newKeySet();
     private volatile UUID cursor = FIRST;
     private volatile boolean stopping;
@@ -72,7 +77,7 @@ public class Dispatcher implements DeliveryJob.Steps {
             return;
         }
         try {
-            int expired = store.expireLeases();
+            int expired = store.expireLeases(owner, held(), leaseGraceSeconds());
             if (expired > 0) {
                 LOG.infof("%d deliveries whose claim ran out are due again", expired);
             }
@@ -80,6 +85,20 @@ public class Dispatcher implements DeliveryJob.Steps {
             LOG.warnf("could not look for expired claims, will retry: %s", e.getMessage());
         }
         nudge();
+    }
+
+    /** The deliveries whose attempt or outcome is under way here: their leases are not taken from this replica. */
+    private List<UUID> held() {
+        return active.stream().map(DeliveryJob::deliveryId).toList();
+    }
+
+    /**
+     * How long after the database (re)started leases are left alone: a lease margin, plus the longest wait of a
+     * recorder retrying its batch and a poll, so every replica can write the outcomes it held through the outage.
+     */
+    private double leaseGraceSeconds() {
+        return config.delivery().lease().toSeconds() + AttemptRecorder.MAX_WAIT_MS / 1000.0
+                + config.delivery().pollInterval().toMillis() / 1000.0;
     }
 
     /** Asks for a claiming round soon; nudges while one is queued collapse into it. */
@@ -94,11 +113,13 @@ public class Dispatcher implements DeliveryJob.Steps {
     }
 
     /**
-     * Graceful stop: claim nothing more, start no new attempt, let requests under way finish and be written within
-     * {@code shutdown-grace}, then hand every delivery still claimed here back, keeping its next attempt time, so
-     * another replica (or this one after a restart) takes it up without waiting for its lease to run out.
+     * Graceful stop, the one stop of the delivery side, in this order: claim nothing more, start no new attempt, let
+     * requests under way finish within {@code shutdown-grace}, have the recorder commit every outcome it was handed
+     * (the recorder has no stop of its own), then hand every delivery still claimed here back, keeping its next
+     * attempt time, so another replica (or this one after a restart) takes it up without waiting for its lease to
+     * run out. The receivers' breakers stop after this ({@link ReceiverBreakers}).
      */
-    void onStop(@Observes ShutdownEvent event) {
+    void onStop(@Observes @Priority(SHUTDOWN_ORDER) ShutdownEvent event) {
         stopping = true;
         claimer.shutdown();
         try {
@@ -151,13 +172,7 @@ public class Dispatcher implements DeliveryJob.Steps {
     }
 
     private Map<UUID, Integer> runningNow() {
-        Map<UUID, Integer> now = new HashMap<>();
-        running.forEach((webhook, count) -> {
-            if (count.get() > 0) {
-                now.put(webhook, count.get());
-            }
-        });
-        return now;
+        return new HashMap<>(running);
     }
 
     /** The next round starts after the last webhook this one reached, so every webhook gets its turn. */
@@ -182,6 +197,7 @@ public class Dispatcher implements DeliveryJob.Steps {
         active.add(job);
         Uni<Void> work = claim.attempt() > job.maxAttempts()
                 ? giveUp(job) // attempts used up before it could finish (e.g. retry_count lowered, claims lost)
+                : claim.unreadable() != null ? notSent(job, claim.unreadable())
                 : sender.deliver(job);
         work.onTermination().invoke(() -> {
                     releaseSlot(job);
@@ -200,6 +216,18 @@ public class Dispatcher implements DeliveryJob.Steps {
         job.takeClaimedAttempt();
         return Uni.createFrom().completionStage(() -> recorder.record(job, job.attempt() - 1, null,
                 AttemptRecorder.Transition.FAILED)).replaceWithVoid();
+    }
+
+    /** Its webhook's stored values do not decrypt: the attempt counts as failed, and waits its turn like any other. */
+    private Uni<Void> notSent(DeliveryJob job, String why) {
+        job.takeClaimedAttempt();
+        int attempt = job.attempt();
+        AttemptRecorder.Transition transition = attempt >= job.maxAttempts()
+                ? AttemptRecorder.Transition.FAILED
+                : AttemptRecorder.Transition.retryLater(backoff.effective(attempt, null) / 1000.0);
+        releaseWebhookSlot(job);
+        return Uni.createFrom().completionStage(() -> recorder.record(job, attempt,
+                AttemptResult.unanswered(why, 0), transition)).replaceWithVoid();
     }
 
     @Override
@@ -263,7 +291,7 @@ public class Dispatcher implements DeliveryJob.Steps {
         // a rate-limited webhook's attempts all go through the claim, where the limit is counted
         if (sameAsRetry && !job.rateLimited() && wait <= config.delivery().inlineRetryMax().toMillis() && !stopping
                 && !job.isHalted()
-                && counter(waiting, job).get() < config.delivery().maxInFlightPerWebhook()) {
+                && waiting.getOrDefault(job.webhookId(), 0) < config.delivery().maxInFlightPerWebhook()) {
             return AttemptRecorder.Transition.retryHere(wait / 1000.0);
         }
         return AttemptRecorder.Transition.retryLater(wait / 1000.0);
@@ -274,26 +302,32 @@ public class Dispatcher implements DeliveryJob.Steps {
             inProgress.incrementAndGet();
         }
         if (job.holdWebhookSlot(true)) {
-            counter(running, job).incrementAndGet();
+            add(running, job, 1);
         }
     }
 
+    /** Takes a slot for a retry here, if its webhook and the replica have one free; atomic per webhook. */
     private boolean tryTakeSlot(DeliveryJob job) {
-        AtomicInteger webhook = counter(running, job);
-        synchronized (webhook) {
-            if (webhook.get() >= config.delivery().maxInFlightPerWebhook()
-                    || inProgress.get() >= config.delivery().maxInFlight()) {
-                return false;
+        boolean[] taken = {false};
+        running.compute(job.webhookId(), (id, count) -> {
+            int now = count == null ? 0 : count;
+            if (now >= config.delivery().maxInFlightPerWebhook()
+                    || inProgress.get() >= config.delivery().maxInFlight() || !job.holdWebhookSlot(true)) {
+                return count;
             }
-            takeSlot(job);
-            return true;
+            taken[0] = true;
+            return now + 1;
+        });
+        if (taken[0] && job.holdSlot(true)) {
+            inProgress.incrementAndGet();
         }
+        return taken[0];
     }
 
     /** The request is over: its webhook may start another one. */
     private void releaseWebhookSlot(DeliveryJob job) {
         if (job.holdWebhookSlot(false)) {
-            counter(running, job).decrementAndGet();
+            add(running, job, -1);
         }
     }
 
@@ -307,17 +341,28 @@ public class Dispatcher implements DeliveryJob.Steps {
 
     private void startWaiting(DeliveryJob job) {
         if (job.waitHere(true)) {
-            counter(waiting, job).incrementAndGet();
+            add(waiting, job, 1);
         }
     }
 
     private void stopWaiting(DeliveryJob job) {
         if (job.waitHere(false)) {
-            counter(waiting, job).decrementAndGet();
+            add(waiting, job, -1);
         }
     }
 
-    private static AtomicInteger counter(Map<UUID, AtomicInteger> counters, DeliveryJob job) {
-        return counters.computeIfAbsent(job.webhookId(), id -> new AtomicInteger());
+    /** Moves a webhook's count; an entry that reaches zero goes, so webhooks long gone leave nothing behind. */
+    private static void add(Map<UUID, Integer> counters, DeliveryJob job, int delta) {
+        counters.compute(job.webhookId(), (id, count) -> {
+            int now = (count == null ? 0 : count) + delta;
+            return now <= 0 ? null : now;
+        });
+    }
+
+    /** Webhooks with requests in progress or retries waiting here (what the two maps hold). */
+    int webhooksTracked() {
+        Set<UUID> tracked = new HashSet<>(running.keySet());
+        tracked.addAll(waiting.keySet());
+        return tracked.size();
     }
 }

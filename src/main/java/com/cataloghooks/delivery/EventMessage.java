@@ -14,10 +14,13 @@ import java.util.UUID;
  * An event as read from the {@code product-events} topic, and the webhook body made from it. The body is built
  * once, here, and stored with each delivery: every attempt sends (and signs) the very same bytes.
  */
-record EventMessage(UUID id, String type, Instant occurredAt, String body) {
+record EventMessage(UUID id, String type, Instant occurredAt, Long seq, String body) {
 
-    /** @throws MalformedEventException when the record is not an event this service wrote */
-    static EventMessage parse(ObjectMapper mapper, String json) {
+    /**
+     * @param seq the event's number in commit order ({@code EventSequence}), null if unknown
+     * @throws MalformedEventException when the record is not an event this service wrote
+     */
+    static EventMessage parse(ObjectMapper mapper, String json, Long seq) {
         if (json == null) {
             throw new MalformedEventException("empty record");
         }
@@ -56,7 +59,7 @@ record EventMessage(UUID id, String type, Instant occurredAt, String body) {
         body.set("timestamp", timestamp);
         body.set("data", data);
         try {
-            return new EventMessage(id, type, occurredAt, mapper.writeValueAsString(body));
+            return new EventMessage(id, type, occurredAt, seq, mapper.writeValueAsString(body));
         } catch (JsonProcessingException e) {
             throw new MalformedEventException("cannot be written back as JSON");
         }

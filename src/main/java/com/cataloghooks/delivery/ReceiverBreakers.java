@@ -8,6 +8,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -110,7 +111,8 @@ public class ReceiverBreakers {
         }
     }
 
-    void onStop(@Observes ShutdownEvent event) {
+    /** After the dispatcher's stop, whose last outcomes may still move a breaker. */
+    void onStop(@Observes @Priority(Dispatcher.SHUTDOWN_ORDER + 1) ShutdownEvent event) {
         writer.shutdown();
     }
 

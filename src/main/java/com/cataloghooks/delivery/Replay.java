@@ -1,10 +1,13 @@
 package com.cataloghooks.delivery;
 
+import com.cataloghooks.common.config.CatalogConfig;
+import com.cataloghooks.common.error.ConflictException;
 import com.cataloghooks.task.ProgressStep;
 import com.cataloghooks.task.TaskKind;
 import com.cataloghooks.task.TaskProgress;
 import com.cataloghooks.task.TaskRunner;
 import com.cataloghooks.task.TaskWork;
+import com.cataloghooks.task.UnfinishedTaskException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,20 +22,22 @@ import java.util.UUID;
  * statuses go back to pending with fresh attempts (each keeps its event id, the {@code webhook-id} receivers
  * deduplicate by), then the events of the window it never got (it was inactive, or not yet created) are planned
  * for it, through its payload filter, from the outbox (kept for {@code catalog.retention.max-age}). A batch per
- * transaction; the dispatcher is nudged after each.
+ * transaction ({@code catalog.tasks.replay-batch-size}), each a keyset range of an index; the dispatcher is nudged
+ * after each. One replay per webhook at a time, across replicas (the database decides).
  */
 @ApplicationScoped
 public class Replay {
-
-    private static final UUID BEFORE_ALL = new UUID(0, 0);
-    private static final int BATCH = 500;
 
     /** What to replay: {@code statuses} of finished deliveries, and whether missed events go too. */
     public record Window(UUID webhookId, Instant since, Instant until, List<String> statuses, boolean missed) {
     }
 
-    /** How much a replay covers, counted when it is asked for. */
+    /** How much a replay covers, counted once, when it is asked for. */
     public record Scope(long deliveries, long missedEvents) {
+    }
+
+    /** A replay queued: its task, and what it covers. */
+    public record Started(UUID taskId, Scope scope) {
     }
 
     private final TaskRunner runner;
@@ -40,30 +45,42 @@ public class Replay {
     private final DeliveryPlanner planner;
     private final Dispatcher dispatcher;
     private final ObjectMapper mapper;
+    private final int batch;
 
     public Replay(TaskRunner runner, DeliveryStore store, DeliveryPlanner planner, Dispatcher dispatcher,
-                  ObjectMapper mapper) {
+                  ObjectMapper mapper, CatalogConfig config) {
         this.runner = runner;
         this.store = store;
         this.planner = planner;
         this.dispatcher = dispatcher;
         this.mapper = mapper;
+        this.batch = config.tasks().replayBatchSize();
     }
 
-    public Scope scope(Window window) {
-        return new Scope(window.statuses().isEmpty() ? 0
-                : store.countFinished(window.webhookId(), window.statuses(), window.since(), window.until()),
-                window.missed() ? store.countMissed(window.webhookId(), window.since(), window.until()) : 0);
-    }
-
-    /** Queues the replay; returns the task id. */
-    public UUID start(Window window) {
-        return runner.submit(TaskKind.REPLAY, label(window.webhookId()), new Work(window));
+    /**
+     * Queues the replay, unless one of the same webhook is queued or running on any replica: then 409, naming it.
+     * The webhook is taken first, then the window counted (once: the task's total is this count).
+     */
+    public Started start(Window window) {
+        Work work = new Work(window);
+        try {
+            UUID task = runner.submit(TaskKind.REPLAY, label(window.webhookId()), work);
+            return new Started(task, work.scope);
+        } catch (UnfinishedTaskException e) {
+            throw new ConflictException("replay", "replay " + e.taskId() + " of this webhook is still queued or"
+                    + " running, and a webhook is replayed once at a time: follow it at "
+                    + statusUrl(window.webhookId(), e.taskId()) + ", and ask again once it has ended");
+        }
     }
 
     /** What a replay task shows in its {@code filename}: the webhook it replays, so it is found under no other. */
     public static String label(UUID webhookId) {
         return "webhook " + webhookId;
+    }
+
+    /** Where a replay's progress is read. */
+    public static String statusUrl(UUID webhookId, UUID taskId) {
+        return "/api/v1/webhooks/" + webhookId + "/replays/" + taskId;
     }
 
     /**
@@ -77,24 +94,31 @@ public class Replay {
     private final class Work implements TaskWork {
 
         private final Window window;
+        private Scope scope; // set by prepare(), before the task is handed to the pool
 
         Work(Window window) {
             this.window = window;
         }
 
         @Override
+        public void prepare() {
+            scope = new Scope(window.statuses().isEmpty() ? 0
+                    : store.countFinished(window.webhookId(), window.statuses(), window.since(), window.until()),
+                    window.missed() ? store.countMissed(window.webhookId(), window.since(), window.until()) : 0);
+        }
+
+        @Override
         public long count() {
-            Scope scope = scope(window);
             return scope.deliveries() + scope.missedEvents();
         }
 
         @Override
         public void run(TaskProgress progress) {
-            UUID after = BEFORE_ALL;
+            DeliveryStore.Position after = DeliveryStore.Position.start(window.since());
             while (!window.statuses().isEmpty()) {
                 progress.checkpoint();
-                List<UUID> requeued = store.requeueBatch(window.webhookId(), window.statuses(), window.since(), window.until(),
-                        after, BATCH);
+                List<DeliveryStore.Position> requeued = store.requeueBatch(window.webhookId(), window.statuses(),
+                        window.since(), window.until(), after, batch);
                 if (requeued.isEmpty()) {
                     break;
                 }
@@ -102,18 +126,18 @@ public class Replay {
                 record(progress, ProgressStep.replayed(requeued.size(), 0));
                 dispatcher.nudge();
             }
-            after = BEFORE_ALL;
+            after = DeliveryStore.Position.start(window.since());
             while (window.missed()) {
                 progress.checkpoint();
-                List<Object[]> missed = store.missedBatch(window.webhookId(), window.since(), window.until(), after,
-                        BATCH);
+                List<DeliveryStore.MissedEvent> missed = store.missedBatch(window.webhookId(), window.since(),
+                        window.until(), after, batch);
                 if (missed.isEmpty()) {
                     break;
                 }
-                after = (UUID) missed.get(missed.size() - 1)[0];
+                after = missed.get(missed.size() - 1).position();
                 List<EventMessage> events = new ArrayList<>(missed.size());
-                for (Object[] row : missed) {
-                    events.add(EventMessage.parse(mapper, (String) row[1]));
+                for (DeliveryStore.MissedEvent event : missed) {
+                    events.add(EventMessage.parse(mapper, event.payload(), event.seq()));
                 }
                 record(progress, ProgressStep.replayed(0, planner.planFor(events, window.webhookId())));
                 dispatcher.nudge();

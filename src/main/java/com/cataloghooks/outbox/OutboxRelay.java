@@ -2,6 +2,7 @@ package com.cataloghooks.outbox;
 
 import com.cataloghooks.common.config.CatalogConfig;
 import com.cataloghooks.common.db.JdbcTransaction;
+import com.cataloghooks.common.event.EventSequence;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -10,6 +11,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -102,36 +104,43 @@ public class OutboxRelay {
     }
 
     private int publish(Connection connection) throws SQLException {
-        List<OutboxEvent> batch = OutboxSql.lockUnpublished(connection, config.outbox().batchSize());
+        OutboxSql.takeRelayTurn(connection, config.outbox().publishTimeout().multipliedBy(2));
+        List<OutboxSql.Unpublished> batch = OutboxSql.lockUnpublished(connection, config.outbox().batchSize());
         if (batch.isEmpty()) {
             return 0;
         }
         List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
-        for (OutboxEvent event : batch) {
+        for (OutboxSql.Unpublished event : batch) {
             acks.add(emitter.sendMessage(toMessage(event)).subscribeAsCompletionStage());
         }
         long deadline = System.nanoTime() + config.outbox().publishTimeout().toNanos();
+        // Only the acknowledged head of the batch is marked: an event after one that failed is published again
+        // after it (the planner absorbs the second copy), so no product's events are marked past a gap.
         List<UUID> acked = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             try {
                 acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                acked.add(batch.get(i).getId());
+                acked.add(batch.get(i).id());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             } catch (Exception e) {
-                LOG.warnf("event %s not acknowledged by Kafka yet (%s); it stays in the outbox",
-                        batch.get(i).getId(), e.getClass().getSimpleName());
+                LOG.warnf("event %s not acknowledged by Kafka yet (%s); it and the events after it stay in the outbox",
+                        batch.get(i).id(), e.getClass().getSimpleName());
+                break;
             }
         }
         OutboxSql.markPublished(connection, acked);
         return acked.size() == batch.size() ? batch.size() : 0;
     }
 
-    private static Message<String> toMessage(OutboxEvent event) {
+    private static Message<String> toMessage(OutboxSql.Unpublished event) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(EventSequence.HEADER, EventSequence.encode(event.seq()));
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(event.getAggregateId())
+                .withKey(event.aggregateId())
+                .withHeaders(headers)
                 .build();
-        return Message.of(event.getPayload()).addMetadata(metadata);
+        return Message.of(event.payload()).addMetadata(metadata);
     }
 }

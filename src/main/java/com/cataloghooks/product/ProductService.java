@@ -79,6 +79,9 @@ public class ProductService {
     public void delete(UUID id, boolean triggerWebhooks) {
         Product product = find(id);
         repository.delete(product);
+        // the row is deleted (and locked) before the event is numbered: Hibernate would insert the event first, and
+        // two writes of one product would then be numbered in another order than they commit
+        repository.flush();
         if (triggerWebhooks) {
             events.deleted(product);
         }

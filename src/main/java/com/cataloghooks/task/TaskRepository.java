@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -27,6 +28,32 @@ class TaskRepository implements PanacheRepositoryBase<BackgroundTask, UUID> {
 
     long countOf(TaskKind kind) {
         return count("kind = ?1", kind.wireName());
+    }
+
+    /**
+     * Inserts a queued replay unless one with the same filename (the same webhook) is unfinished; false then. The
+     * partial unique index {@code import_tasks_replay_unfinished_uq} decides, whichever replica asks: an insert of
+     * another transaction that is not yet committed is waited for.
+     */
+    boolean insertReplay(UUID id, String filename, String owner) {
+        return getEntityManager().createNativeQuery("INSERT INTO import_tasks (id, kind, status, filename, owner,"
+                        + " heartbeat_at, created_at) VALUES (:id, 'replay', 'queued', :filename, :owner,"
+                        + " statement_timestamp(), statement_timestamp())"
+                        + " ON CONFLICT (filename) WHERE kind = 'replay' AND " + UNFINISHED + " DO NOTHING")
+                .setParameter("id", id)
+                .setParameter("filename", filename)
+                .setParameter("owner", owner)
+                .executeUpdate() == 1;
+    }
+
+    /** The unfinished replay with this filename (there is at most one), if any. */
+    @SuppressWarnings("unchecked")
+    Optional<UUID> unfinishedReplay(String filename) {
+        List<UUID> ids = getEntityManager().createNativeQuery("SELECT id FROM import_tasks"
+                        + " WHERE kind = 'replay' AND filename = :filename AND " + UNFINISHED, UUID.class)
+                .setParameter("filename", filename)
+                .getResultList();
+        return ids.stream().findFirst();
     }
 
     /** queued → running; false when the task was cancelled (or ended) meanwhile. */

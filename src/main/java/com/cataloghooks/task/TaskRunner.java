@@ -37,6 +37,8 @@ public class TaskRunner {
     static final String ABANDONED = "the service instance running the task stopped (crash or restart) before"
             + " it finished; rows already written stay";
     private static final String UNEXPECTED = "the task stopped on an unexpected error; the service log has details";
+    private static final String NOT_PREPARED = "the task could not be prepared; its request was answered with the"
+            + " error";
 
     private final TaskService service;
     private final CatalogConfig config;
@@ -58,15 +60,23 @@ public class TaskRunner {
     }
 
     /**
-     * Records a queued task and hands its work to the pool.
+     * Records a queued task, {@linkplain TaskWork#prepare prepares} its work and hands it to the pool.
      *
-     * @param filename shown on the task and in its events; may be null
+     * @param filename shown on the task and in its events; may be null; for a replay, names its webhook
      * @return the task id
+     * @throws UnfinishedTaskException for a replay, when one of the same webhook is unfinished (on any replica)
      */
     public UUID submit(TaskKind kind, String filename, TaskWork work) {
+        service.refuseIfUnfinished(kind, filename); // before the room: the webhook's replay is the lasting answer
         ensureRoom();
         UUID id = service.create(kind, filename, owner);
         mine.add(id);
+        try {
+            work.prepare();
+        } catch (RuntimeException e) {
+            finish(id, TaskStatus.FAILED, NOT_PREPARED, work);
+            throw e;
+        }
         try {
             pool.execute(() -> run(id, work));
         } catch (RejectedExecutionException e) {
@@ -81,8 +91,8 @@ public class TaskRunner {
      */
     public void ensureRoom() {
         if (mine.size() >= config.tasks().concurrency() + config.tasks().maxQueued()) {
-            throw new BusyException("this instance has " + mine.size() + " imports or bulk deletes unfinished;"
-                    + " try again once some have ended");
+            throw new BusyException("this instance has " + mine.size() + " imports, bulk deletes or replays"
+                    + " unfinished; try again once some have ended");
         }
     }
 

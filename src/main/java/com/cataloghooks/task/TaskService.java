@@ -1,5 +1,6 @@
 package com.cataloghooks.task;
 
+import com.cataloghooks.common.error.BusyException;
 import com.cataloghooks.common.error.ConflictException;
 import com.cataloghooks.common.error.NotFoundException;
 import com.cataloghooks.common.time.DatabaseClock;
@@ -16,6 +17,7 @@ import jakarta.transaction.Transactional;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -69,8 +71,43 @@ public class TaskService {
 
     static final String CANCELLED_MESSAGE = "cancelled on request; rows already written stay";
 
+    /**
+     * Refuses a replay of a webhook (its filename) that has one queued or running: a read, so that the request is
+     * told so before anything else; {@link #create} decides.
+     *
+     * @throws UnfinishedTaskException naming the unfinished replay
+     */
+    @Transactional
+    void refuseIfUnfinished(TaskKind kind, String filename) {
+        if (kind == TaskKind.REPLAY) {
+            repository.unfinishedReplay(filename).ifPresent(id -> {
+                throw new UnfinishedTaskException(kind, id, filename);
+            });
+        }
+    }
+
+    /**
+     * Records a queued task. A replay is recorded only while no other replay of its webhook (its filename) is
+     * unfinished: the database decides, so two replicas cannot both start one.
+     *
+     * @throws UnfinishedTaskException naming the unfinished replay
+     */
     @Transactional
     UUID create(TaskKind kind, String filename, String owner) {
+        if (kind == TaskKind.REPLAY) {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                UUID id = UUID.randomUUID();
+                if (repository.insertReplay(id, filename, owner)) {
+                    return id;
+                }
+                Optional<UUID> unfinished = repository.unfinishedReplay(filename);
+                if (unfinished.isPresent()) {
+                    throw new UnfinishedTaskException(kind, unfinished.get(), filename);
+                }
+                // the one in the way ended between the two statements: try again
+            }
+            throw new BusyException("replays of " + filename + " start and end too fast to start another; try again");
+        }
         BackgroundTask task = new BackgroundTask(UUID.randomUUID(), kind, filename, owner, clock.now());
         repository.persist(task);
         return task.getId();

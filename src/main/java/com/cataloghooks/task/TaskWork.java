@@ -6,6 +6,14 @@ package com.cataloghooks.task;
  */
 public interface TaskWork {
 
+    /**
+     * Runs on the submitting thread once the task is recorded, before it is queued: what its request must answer
+     * (a replay counts what it will do here, once). If it throws, the task ends as failed and the exception goes
+     * to the request.
+     */
+    default void prepare() {
+    }
+
     /** Counts the rows the task will process, before the task is announced; checks the input on the way. */
     long count() throws Exception;
 

@@ -108,7 +108,7 @@ public class SecretReencryption {
         try (PreparedStatement select = connection.prepareStatement("""
                 SELECT id, previous_secret FROM webhooks
                 WHERE previous_secret IS NOT NULL AND split_part(previous_secret, ':', 2) <> ?
-                LIMIT ? FOR UPDATE SKIP LOCKED""")) {
+                LIMIT ? FOR NO KEY UPDATE SKIP LOCKED""")) {
             select.setString(1, secrets.cipher().activeKeyId());
             select.setInt(2, BATCH);
             try (ResultSet rs = select.executeQuery()) {

@@ -50,7 +50,7 @@ public final class SecretRewrite {
                                SecretCipher cipher) throws SQLException {
         List<Object[]> rows = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT id, secret, CAST(headers AS text) FROM webhooks WHERE " + where + " FOR UPDATE SKIP LOCKED")) {
+                "SELECT id, secret, CAST(headers AS text) FROM webhooks WHERE " + where + " FOR NO KEY UPDATE SKIP LOCKED")) {
             for (int i = 0; i < parameters.size(); i++) {
                 select.setObject(i + 1, parameters.get(i));
             }

@@ -34,8 +34,50 @@ class OrderedDeliveryTest extends ReceiverTest {
     private static final Duration PATIENCE = Duration.ofSeconds(40);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @jakarta.inject.Inject
+    io.agroal.api.AgroalDataSource dataSource;
+
     private static Instant eventTime(ReceivedRequest request) throws Exception {
         return Instant.parse(JSON.readTree(request.body()).get("timestamp").asText());
+    }
+
+    /**
+     * Ten events of one product stamped with the same time (as one bulk change stamps its events), committed one
+     * after another: the order comes from the database, so they arrive in commit order, not in the order of random
+     * ids that break the tie of equal times.
+     */
+    @Test
+    void eventsWithEqualTimesArriveInCommitOrder() throws Exception {
+        String path = path();
+        api.webhook(receiver.url(path), List.of("product.updated"), obj("ordered", true));
+        String product = java.util.UUID.randomUUID().toString();
+        String stamp = Instant.now().toString();
+        int events = 10;
+        for (int version = 0; version < events; version++) {
+            try (java.sql.Connection c = dataSource.getConnection();
+                 java.sql.PreparedStatement insert = c.prepareStatement("""
+                         INSERT INTO outbox_events (id, event_type, aggregate_id, payload, created_at)
+                         VALUES (?::uuid, 'product.updated', ?, ?, ?::timestamptz)""")) {
+                String id = java.util.UUID.randomUUID().toString();
+                insert.setString(1, id);
+                insert.setString(2, product);
+                insert.setString(3, JSON.writeValueAsString(obj("id", id, "event", "product.updated",
+                        "timestamp", stamp, "data", obj("id", product, "name", "Version " + version))));
+                insert.setString(4, stamp);
+                insert.executeUpdate();
+            }
+        }
+        List<ReceivedRequest> requests = await().atMost(PATIENCE).until(() -> receiver.requests(path),
+                r -> r.size() >= events);
+        List<String> names = new ArrayList<>();
+        for (ReceivedRequest request : requests) {
+            names.add(JSON.readTree(request.body()).path("data").path("name").asText());
+        }
+        List<String> committed = new ArrayList<>();
+        for (int version = 0; version < events; version++) {
+            committed.add("Version " + version);
+        }
+        assertEquals(committed, names);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package com.cataloghooks.importing;
 
 import com.cataloghooks.testsupport.InfraTestResource;
+import com.cataloghooks.testsupport.RawHttp;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -267,20 +268,19 @@ class ImportResourceTest {
         long before = importCount();
         int size = 9 * 1024 * 1024; // the test limit is 8M
         // announced: refused from the headers alone, before the client sends a byte of the body
-        String announced = RawHttp.post("Content-Length: " + size, out -> { });
+        String announced = RawHttp.post(ImportResource.PATH, "text/csv", "Content-Length: " + size, out -> { }, 30)
+                .text();
         assertTrue(announced.startsWith("HTTP/1.1 413"), announced);
         assertTrue(announced.contains("application/problem+json"), announced);
         assertTrue(announced.contains("\"field\":\"file\""), announced);
         // not announced (chunked): refused once the stored part passes the limit
-        String chunked = RawHttp.post("Transfer-Encoding: chunked", out -> {
+        String chunked = RawHttp.post(ImportResource.PATH, "text/csv", "Transfer-Encoding: chunked", out -> {
             byte[] chunk = ("sku,name\n" + "a".repeat(65_000) + "\n").getBytes(StandardCharsets.US_ASCII);
             for (int sent = 0; sent < size; sent += chunk.length) {
-                out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(chunk);
-                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                RawHttp.chunk(out, chunk);
             }
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        });
+            RawHttp.lastChunk(out);
+        }, 30).text();
         assertTrue(chunked.startsWith("HTTP/1.1 413"), chunked);
         assertTrue(chunked.contains("application/problem+json"), chunked);
         assertEquals(before, importCount(), "no task for a refused upload");

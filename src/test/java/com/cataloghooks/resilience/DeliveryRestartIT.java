@@ -68,6 +68,74 @@ class DeliveryRestartIT {
         assertDeliveredAcrossRestart(ServiceProcess::stop, 0);
     }
 
+    /**
+     * SIGTERM while many requests are under way: each one the receiver answered is written as succeeded before the
+     * process exits (the recorder stops only after the dispatcher's last outcome is committed), so nothing answered
+     * is sent again after the restart, and everything else is.
+     */
+    @Test
+    void aGracefulStopWritesEveryOutcomeItHasAndResendsNothingAnswered() throws SQLException {
+        int webhooks = 5;
+        int products = 8;
+        List<String> hooks = new java.util.ArrayList<>();
+        List<String> ids = new java.util.ArrayList<>();
+        Map<String, String> settings = new java.util.HashMap<>(fastSettings());
+        settings.put("CATALOG_DELIVERY_MAX_IN_FLIGHT_PER_WEBHOOK", "2"); // two rounds at least: stopped mid-way
+        try (ServiceProcess service = ServiceProcess.of(infra, settings).start()) {
+            for (int i = 0; i < webhooks; i++) {
+                String hook = "/graceful-" + UUID.randomUUID();
+                receiver.respondAlways(hook, 200, "{\"status\":\"ok\"}", Duration.ofMillis(700));
+                hooks.add(hook);
+                ids.add(api(service).body(obj("url", receiver.url(hook), "events", List.of("product.created"),
+                        "timeout_seconds", 5)).post("/api/v1/webhooks").then().statusCode(201).extract().path("id"));
+            }
+            for (int i = 0; i < products; i++) {
+                api(service).body(obj("sku", "GRACEFUL-" + UUID.randomUUID(), "name", "p" + i))
+                        .post("/api/v1/products").then().statusCode(201);
+            }
+            await().atMost(PATIENCE).until(() -> hooks.stream().mapToInt(h -> receiver.requests(h).size()).sum() >= 10);
+
+            service.stop();
+            long received = hooks.stream().mapToInt(h -> receiver.requests(h).size()).sum();
+            assertTrue(received < (long) webhooks * products, "stopped in the middle of the work");
+            for (int i = 0; i < webhooks; i++) {
+                for (String eventId : receiver.requests(hooks.get(i)).stream().map(r -> r.header("webhook-id")).toList()) {
+                    assertEquals("succeeded", status(ids.get(i), eventId), "answered before the stop, so written");
+                }
+            }
+            assertEquals(0, inFlight(ids));
+
+            service.start();
+            await().atMost(PATIENCE).until(() -> hooks.stream().allMatch(h -> receiver.requests(h).size() >= products));
+            for (String hook : hooks) {
+                List<String> events = receiver.requests(hook).stream().map(r -> r.header("webhook-id")).toList();
+                assertEquals(products, events.size(), "each event once: nothing answered was sent again");
+                assertEquals(products, events.stream().distinct().count());
+            }
+            ids.forEach(id -> api(service).delete("/api/v1/webhooks/" + id).then().statusCode(204));
+        }
+    }
+
+    private static String status(String webhookId, String eventId) throws SQLException {
+        try (Connection c = DriverManager.getConnection(infra.jdbcUrl(), infra.username(), infra.password());
+             PreparedStatement query = c.prepareStatement(
+                     "SELECT status FROM webhook_deliveries WHERE webhook_id = ?::uuid AND event_id = ?::uuid")) {
+            query.setString(1, webhookId);
+            query.setString(2, eventId);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private static long inFlight(List<String> webhookIds) throws SQLException {
+        long total = 0;
+        for (String id : webhookIds) {
+            total += inFlight(id);
+        }
+        return total;
+    }
+
     private static long inFlight(String webhookId) throws SQLException {
         try (Connection c = DriverManager.getConnection(infra.jdbcUrl(), infra.username(), infra.password());
              PreparedStatement query = c.prepareStatement(

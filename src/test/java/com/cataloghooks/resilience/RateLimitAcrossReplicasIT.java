@@ -85,10 +85,14 @@ class RateLimitAcrossReplicasIT {
             long t0 = requests.get(0).receivedNanos();
             String timeline = requests.stream().map(r -> Long.toString((r.receivedNanos() - t0) / 1_000_000))
                     .collect(java.util.stream.Collectors.joining(" ", "arrivals (ms after the first): ", ""));
+            // Windows are counted at the claim, arrivals seen here: requests of one window arrive a few ms to a
+            // hundred later, so a full second of arrivals can touch the tail of one window, all of the next and the
+            // head of a third (seen: 56 ms late, then 3 ms late, 997 ms apart). Any 900 ms of arrivals claimed
+            // within 1 s (latency jitter under 100 ms) straddle at most two windows: at most twice the limit.
             for (ReceivedRequest first : requests) {
-                long inOneSecond = requests.stream().filter(r -> r.receivedNanos() >= first.receivedNanos()
-                        && r.receivedNanos() < first.receivedNanos() + 1_000_000_000L).count();
-                assertTrue(inOneSecond <= 2L * LIMIT, inOneSecond + " requests within one second; " + timeline);
+                long inWindow = requests.stream().filter(r -> r.receivedNanos() >= first.receivedNanos()
+                        && r.receivedNanos() < first.receivedNanos() + 900_000_000L).count();
+                assertTrue(inWindow <= 2L * LIMIT, inWindow + " requests within 900 ms; " + timeline);
             }
             // 30 at 5 per window need at least 6 windows: the last arrives 4+ seconds after the first
             long spanMillis = (requests.get(EVENTS - 1).receivedNanos() - requests.get(0).receivedNanos()) / 1_000_000;

@@ -16,6 +16,9 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.security.PrivateKey;
 import java.time.Duration;
@@ -87,6 +90,53 @@ class ApiAccessTest {
                 .body("status", equalTo(401));
     }
 
+    /**
+     * Without a credential nothing is told about the route: not whether it produces the Accept asked for, consumes
+     * the Content-Type sent, knows the method or exists at all. With a credential the same request meets the route's
+     * own answer, so the 401 really came first.
+     */
+    @ParameterizedTest(name = "{0} {1}, Content-Type {2}, Accept {3}: 401 without a credential, {4} with one")
+    @CsvSource({
+            "GET,    /api/v1/products,                 ,                 text/csv,         406",
+            "GET,    /api/v1/webhooks,                 ,                 application/xml,  406",
+            "POST,   /api/v1/products,                 text/plain,       application/json, 415",
+            "POST,   /api/v1/webhooks,                 application/xml,  application/json, 415",
+            "PATCH,  /api/v1/products,                 application/json, application/json, 405",
+            "GET,    /api/v1/no-such-resource,         ,                 application/json, 404",
+    })
+    void withoutACredentialTheAnswerIs401WhateverTheRequestAsksFor(String method, String path, String contentType,
+                                                                    String accept, int withCredential) {
+        RequestSpecification anonymous = given().noFilters().accept(accept);
+        RequestSpecification authenticated = bearer(TestAuth.DEV_KEY).accept(accept);
+        if (contentType != null) {
+            anonymous.contentType(contentType).body("x");
+            authenticated.contentType(contentType).body("x");
+        }
+        double refusedBefore = failures("no-credential");
+        anonymous.when().request(method, path)
+                .then().statusCode(401)
+                .contentType("application/problem+json")
+                .header("WWW-Authenticate", equalTo("Bearer"))
+                .body("status", equalTo(401))
+                .body("type", equalTo("/problems/unauthorized"))
+                .body("detail", containsString("Authorization: Bearer"));
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> failures("no-credential") >= refusedBefore + 1);
+        assertEquals(refusedBefore + 1, failures("no-credential"), "the refusal is counted once");
+        authenticated.when().request(method, path)
+                .then().statusCode(withCredential)
+                .contentType("application/problem+json")
+                .body("status", equalTo(withCredential));
+    }
+
+    /** Health, metrics and the API document stay open without a credential (their defaults). */
+    @ParameterizedTest
+    @ValueSource(strings = {"/q/health/live", "/q/health/ready", "/q/metrics", "/api/openapi", "/api/docs/"})
+    void operationalEndpointsNeedNoCredential(String path) {
+        String body = given().noFilters().when().get(path).then().statusCode(200).extract().asString();
+        assertFalse(body.isBlank(), path + " answered an empty body");
+    }
+
     @Test
     void anUnknownKeyIsRefusedAsAnInvalidToken() {
         given().noFilters().header("Authorization", "Bearer chk_not_a_configured_key")
@@ -97,7 +147,7 @@ class ApiAccessTest {
 
     @Test
     void eachRoleOpensItsPartOnly() {
-        // catalog-reader: every GET, nothing else
+        // catalog-reader: every GET except deliveries and attempt logs (see below), nothing else
         as(TestAuth.READER_KEY).when().get("/api/v1/products").then().statusCode(200);
         as(TestAuth.READER_KEY).when().get("/api/v1/webhooks").then().statusCode(200);
         forbidden(as(TestAuth.READER_KEY).body(product()).when().post("/api/v1/products"));
@@ -111,7 +161,7 @@ class ApiAccessTest {
         forbidden(as(TestAuth.WRITER_KEY).when().get("/api/v1/products/" + productId));
         forbidden(as(TestAuth.WRITER_KEY).body(webhook()).when().post("/api/v1/webhooks"));
 
-        // webhook-admin: webhooks, their tests and logs; no product writes
+        // webhook-admin: webhooks, their tests, deliveries and logs; no product writes
         String webhookId = as(TestAuth.WEBHOOK_ADMIN_KEY).body(webhook()).when().post("/api/v1/webhooks")
                 .then().statusCode(201).extract().path("id");
         as(TestAuth.WEBHOOK_ADMIN_KEY).when().get("/api/v1/webhooks/" + webhookId + "/logs").then().statusCode(200);
@@ -132,6 +182,42 @@ class ApiAccessTest {
                 .when().post("/api/v1/webhooks/" + webhookId + "/replay"));
         as(TestAuth.WEBHOOK_ADMIN_KEY).when().delete("/api/v1/webhooks/" + webhookId).then().statusCode(204);
         as(TestAuth.WRITER_KEY).when().delete("/api/v1/products/" + productId).then().statusCode(204);
+    }
+
+    /**
+     * Attempt logs carry what deliveries carry (the bodies sent and the receivers' answers): whoever may not read a
+     * webhook's deliveries may not read them through its logs either.
+     */
+    @Test
+    void attemptLogsAreReadOnlyByWhoeverReadsDeliveries() {
+        String webhookId = as(TestAuth.WEBHOOK_ADMIN_KEY).body(webhook()).when().post("/api/v1/webhooks")
+                .then().statusCode(201).extract().path("id");
+        String marker = "payload-" + UUID.randomUUID();
+        // a test send to a closed port: a failed attempt, logged with the body it tried to send
+        as(TestAuth.WEBHOOK_ADMIN_KEY).body(obj("payload", obj("marker", marker)))
+                .when().post("/api/v1/webhooks/" + webhookId + "/test")
+                .then().statusCode(200).body("success", equalTo(false));
+        String logs = "/api/v1/webhooks/" + webhookId + "/logs";
+        String deliveries = "/api/v1/webhooks/" + webhookId + "/deliveries";
+        try {
+            as(TestAuth.WEBHOOK_ADMIN_KEY).when().get(logs).then().statusCode(200)
+                    .body("items.size()", equalTo(1))
+                    .body("items[0].test", equalTo(true))
+                    .body("items[0].payload.data.marker", equalTo(marker));
+            as(TestAuth.WEBHOOK_ADMIN_KEY).when().get(deliveries).then().statusCode(200);
+            for (String key : List.of(TestAuth.READER_KEY, TestAuth.WRITER_KEY)) {
+                for (String path : List.of(logs, deliveries)) {
+                    Response refused = as(key).when().get(path);
+                    forbidden(refused);
+                    assertFalse(refused.asString().contains(marker), path + " leaked the payload: " + refused.asString());
+                }
+            }
+            // the webhook itself (with its counters) stays readable by a reader
+            as(TestAuth.READER_KEY).when().get("/api/v1/webhooks/" + webhookId).then().statusCode(200)
+                    .body("id", equalTo(webhookId));
+        } finally {
+            as(TestAuth.WEBHOOK_ADMIN_KEY).when().delete("/api/v1/webhooks/" + webhookId).then().statusCode(204);
+        }
     }
 
     @Test

@@ -51,6 +51,7 @@ public final class LoadGenerator implements AutoCloseable {
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("load-ticker"));
     private final AtomicInteger sent = new AtomicInteger();
     private final List<Write> writes = new ArrayList<>();
+    private volatile int finishedAt = Integer.MAX_VALUE;
 
     private LoadGenerator(List<String> baseUrls, int total, String skuPrefix) {
         this.baseUrls = List.copyOf(baseUrls);
@@ -76,8 +77,19 @@ public final class LoadGenerator implements AutoCloseable {
     /** Whether every write has been sent and answered (or has failed). */
     public boolean isDone() {
         synchronized (writes) {
-            return writes.size() == total;
+            return writes.size() == Math.min(total, finishedAt);
         }
+    }
+
+    /** Sends no more writes; {@link #isDone()} once those already sent are answered. */
+    public void finish() {
+        ticker.shutdown();
+        try {
+            ticker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        finishedAt = Math.min(sent.get(), total);
     }
 
     /** Every finished write, in the order they were sent. */

@@ -135,7 +135,7 @@ public interface CatalogConfig {
         Duration interval();
     }
 
-    /** Background tasks: CSV imports and bulk deletes. */
+    /** Background tasks: CSV imports, bulk deletes and replays. */
     interface Tasks {
         /** Tasks that run at once in this replica; more wait as {@code queued}. */
         @WithDefault("2")
@@ -170,6 +170,11 @@ public interface CatalogConfig {
         @WithDefault("1000")
         @Min(1)
         int deleteBatchSize();
+
+        /** Deliveries re-queued, or missed events planned, per transaction by a replay. */
+        @WithDefault("500")
+        @Min(1)
+        int replayBatchSize();
     }
 
     interface Imports {
