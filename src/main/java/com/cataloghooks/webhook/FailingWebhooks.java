@@ -50,15 +50,17 @@ public class FailingWebhooks {
     public int disableFailing() {
         return JdbcTransaction.run(dataSource, connection -> {
             try (PreparedStatement update = connection.prepareStatement("""
-                    UPDATE webhooks
+                    UPDATE webhooks w
                     SET is_active = false, disabled_at = now(),
                         disabled_reason = 'every delivery has failed since '
-                            || to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-                            || ' (longer than ' || ? || '); last error: ' || coalesce(last_error, 'none')
-                    WHERE id IN (SELECT id FROM webhooks
-                                 WHERE is_active AND last_triggered_at >= failing_since + make_interval(secs => ?)
-                                 ORDER BY id FOR NO KEY UPDATE) -- id order, as every multi-row lock of webhooks
-                    RETURNING id""")) {
+                            || to_char(h.failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                            || ' (longer than ' || ? || '); last error: ' || coalesce(h.last_error, 'none')
+                    FROM webhook_health h
+                    WHERE h.webhook_id = w.id
+                      AND w.id IN (SELECT x.id FROM webhooks x JOIN webhook_health y ON y.webhook_id = x.id
+                                   WHERE x.is_active AND y.last_triggered_at >= y.failing_since + make_interval(secs => ?)
+                                   ORDER BY x.id FOR NO KEY UPDATE OF x) -- id order, as every multi-row lock of webhooks
+                    RETURNING w.id""")) {
                 update.setString(1, config.webhooks().disableAfterFailing().toString());
                 update.setDouble(2, config.webhooks().disableAfterFailing().toSeconds());
                 int count = 0;

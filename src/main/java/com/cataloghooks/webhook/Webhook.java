@@ -5,6 +5,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import org.hibernate.annotations.DynamicUpdate;
+import org.hibernate.annotations.Formula;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -51,16 +52,18 @@ public class Webhook {
     @Column(name = "timeout_seconds", nullable = false)
     private int timeoutSeconds;
 
-    @Column(name = "last_triggered_at")
+    // The receiver's health is the delivery side's (webhook_health, written by ReceiverHealth): read here, in the
+    // same select, for the API; never written through this entity.
+    @Formula("(SELECT h.last_triggered_at FROM webhook_health h WHERE h.webhook_id = id)")
     private Instant lastTriggeredAt;
 
-    @Column(name = "last_error", columnDefinition = "text")
+    @Formula("(SELECT h.last_error FROM webhook_health h WHERE h.webhook_id = id)")
     private String lastError;
 
-    @Column(name = "success_count", nullable = false)
+    @Formula("(SELECT h.success_count FROM webhook_health h WHERE h.webhook_id = id)")
     private long successCount;
 
-    @Column(name = "failure_count", nullable = false)
+    @Formula("(SELECT h.failure_count FROM webhook_health h WHERE h.webhook_id = id)")
     private long failureCount;
 
     @Column(name = "created_at", nullable = false)
@@ -80,15 +83,17 @@ public class Webhook {
     @Column(name = "disabled_at")
     private Instant disabledAt;
 
-    /** Since when every delivery has failed; written by the delivery side, cleared when a user activates it. */
-    @Column(name = "failing_since")
+    /**
+     * Since when every delivery has failed; written by the delivery side, cleared when a user (de)activates the
+     * webhook ({@code WebhookRepository#clearFailingStreak}, this field only mirrors it for the answer).
+     */
+    @Formula("(SELECT h.failing_since FROM webhook_health h WHERE h.webhook_id = id)")
     private Instant failingSince;
 
-    /** The breaker columns are the delivery side's: read here for the API, never written. */
-    @Column(name = "breaker_state", insertable = false, updatable = false)
+    @Formula("(SELECT h.breaker_state FROM webhook_health h WHERE h.webhook_id = id)")
     private String breakerState;
 
-    @Column(name = "breaker_open_until", insertable = false, updatable = false)
+    @Formula("(SELECT h.breaker_open_until FROM webhook_health h WHERE h.webhook_id = id)")
     private Instant breakerOpenUntil;
 
     /** A payload filter (see {@code webhook.filter.PayloadFilter}), checked before it is stored; null for none. */

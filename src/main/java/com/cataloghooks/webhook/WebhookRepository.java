@@ -32,6 +32,12 @@ public class WebhookRepository implements PanacheRepositoryBase<Webhook, UUID> {
 
 
     /** Removes a webhook's deliveries (their logs keep no link to them and go with the webhook). */
+    /** A user (de)activated the webhook: its receiver's failing streak starts again from the next failure. */
+    void clearFailingStreak(UUID id) {
+        getEntityManager().createNativeQuery("UPDATE webhook_health SET failing_since = NULL WHERE webhook_id = :id")
+                .setParameter("id", id).executeUpdate();
+    }
+
     void deleteDeliveries(UUID id) {
         getEntityManager().createNativeQuery("DELETE FROM webhook_deliveries WHERE webhook_id = :id")
                 .setParameter("id", id).executeUpdate();

@@ -150,6 +150,7 @@ public class WebhookService {
         if (request.isActive() != null) {
             webhook.changeActive(request.isActive());
             webhook.clearDisabledReason();
+            repository.clearFailingStreak(id);
         }
         if (request.filter() != null) {
             webhook.changeFilter(filter);

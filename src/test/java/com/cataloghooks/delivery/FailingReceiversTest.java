@@ -100,14 +100,14 @@ class FailingReceiversTest extends ReceiverTest {
         assertTrue(api.get(failingId).getBoolean("is_active"));
 
         // a streak begun 4 days ago whose only failure was then (nothing to deliver since) is left alone too
-        sql("UPDATE webhooks SET failing_since = now() - interval '4 days', last_triggered_at = now() - interval"
-                + " '4 days' WHERE id = ?::uuid", failingId);
+        sql("UPDATE webhook_health SET failing_since = now() - interval '4 days', last_triggered_at = now() - interval"
+                + " '4 days' WHERE webhook_id = ?::uuid", failingId);
         failingWebhooks.disableFailing();
         assertTrue(api.get(failingId).getBoolean("is_active"));
 
         // failures all along: begun 4 days ago, failing still (the database clock is the only one the rule reads)
-        sql("UPDATE webhooks SET failing_since = now() - interval '4 days', last_triggered_at = now()"
-                + " WHERE id = ?::uuid", failingId);
+        sql("UPDATE webhook_health SET failing_since = now() - interval '4 days', last_triggered_at = now()"
+                + " WHERE webhook_id = ?::uuid", failingId);
         assertTrue(failingWebhooks.disableFailing() >= 1);
         JsonPath disabled = api.get(failingId);
         assertFalse(disabled.getBoolean("is_active"));

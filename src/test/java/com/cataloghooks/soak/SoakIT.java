@@ -181,11 +181,12 @@ class SoakIT {
             }
             if (pending > 0) {
                 try (PreparedStatement s = c.prepareStatement("""
-                        SELECT w.id, w.ordered, w.rate_limit_per_second, w.breaker_state, count(*),
+                        SELECT w.id, w.ordered, w.rate_limit_per_second, h.breaker_state, count(*),
                                count(*) FILTER (WHERE d.next_attempt_at <= now()), min(d.created_at)
                         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+                             JOIN webhook_health h ON h.webhook_id = w.id
                         WHERE d.status = 'pending' AND w.is_active AND d.webhook_id = ANY (?::uuid[])
-                        GROUP BY w.id, w.ordered, w.rate_limit_per_second, w.breaker_state
+                        GROUP BY w.id, w.ordered, w.rate_limit_per_second, h.breaker_state
                         ORDER BY count(*) DESC LIMIT 5""")) {
                     s.setArray(1, c.createArrayOf("text", succeeding.toArray()));
                     try (ResultSet rs = s.executeQuery()) {

@@ -7,6 +7,7 @@ import com.cataloghooks.delivery.state.AttemptResult;
 import com.cataloghooks.delivery.state.Claimed;
 import com.cataloghooks.delivery.state.DeliveryTransitions;
 import com.cataloghooks.delivery.state.Transition;
+import com.cataloghooks.webhook.health.ReceiverHealth;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -14,15 +15,11 @@ import org.jboss.logging.Logger;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -33,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The record stage: writes down attempts in batches, each batch one transaction of three statements: the deliveries'
  * transitions ({@link DeliveryTransitions#apply}, only where the claim's token still holds), one log row per attempt,
- * and the webhooks' counters, which change
+ * and the receivers' health ({@link ReceiverHealth}: counters and failing streak), which change
  * once per finished delivery. Attempts queue up while a batch is being written, so the batch grows with the load
  * (group commit) and one commit serves many attempts.
  * <p>
@@ -51,6 +48,7 @@ public class AttemptRecorder {
     public static final long MAX_WAIT_MS = 5000;
 
     private final DeliveryTransitions transitions;
+    private final ReceiverHealth health;
     private final DeliveryMetrics metrics;
     private final CatalogConfig config;
     private final int bodyLimit;
@@ -61,8 +59,10 @@ public class AttemptRecorder {
     private volatile Thread writer;
     private volatile boolean stopping;
 
-    public AttemptRecorder(DeliveryTransitions transitions, DeliveryMetrics metrics, CatalogConfig config) {
+    public AttemptRecorder(DeliveryTransitions transitions, ReceiverHealth health, DeliveryMetrics metrics,
+                           CatalogConfig config) {
         this.transitions = transitions;
+        this.health = health;
         this.metrics = metrics;
         this.config = config;
         this.bodyLimit = config.delivery().responseBodyLimit();
@@ -232,58 +232,20 @@ public class AttemptRecorder {
         }
     }
 
-    /**
-     * Counters change once per finished delivery; webhooks in id order, so concurrent batches cannot deadlock. A
-     * success ends the webhook's failing streak, a failure starts one if none runs; a {@code 410 Gone} deactivates
-     * the webhook, saying why. A success after the breaker's open period shows it closed, whichever replica made it
-     * (a breaker's own replica may have stopped before its probe).
-     */
+    /** The webhooks' health: counters, failing streak, a {@code 410 Gone}, the breaker seen closed by a success. */
     private void countFinished(Connection connection, List<Entry> written) throws SQLException {
-        Map<UUID, long[]> counts = new TreeMap<>();
-        Map<UUID, String> lastErrors = new TreeMap<>();
-        Map<UUID, String> gone = new TreeMap<>();
+        List<ReceiverHealth.Finished> finished = new ArrayList<>();
         for (Entry entry : written) {
             if (!entry.transition().finishes()) {
                 continue;
             }
-            long[] count = counts.computeIfAbsent(entry.job().webhookId(), id -> new long[2]);
-            if (entry.transition().succeeded()) {
-                count[0]++;
-            } else {
-                count[1]++;
-                lastErrors.put(entry.job().webhookId(), error(entry));
-                if (entry.result() != null && Integer.valueOf(410).equals(entry.result().statusCode())) {
-                    gone.put(entry.job().webhookId(), "the receiver answered 410 Gone (delivery "
-                            + entry.job().id() + "): it no longer wants these events");
-                }
-            }
+            boolean gone = entry.result() != null && Integer.valueOf(410).equals(entry.result().statusCode());
+            finished.add(new ReceiverHealth.Finished(entry.job().webhookId(), entry.transition().succeeded(),
+                    entry.transition().succeeded() ? null : error(entry),
+                    gone ? "the receiver answered 410 Gone (delivery " + entry.job().id()
+                            + "): it no longer wants these events" : null));
         }
-        if (counts.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement update = connection.prepareStatement("""
-                UPDATE webhooks w
-                SET success_count = w.success_count + v.succeeded, failure_count = w.failure_count + v.failed,
-                    last_triggered_at = now(), last_error = coalesce(v.error, w.last_error),
-                    failing_since = CASE WHEN v.succeeded > 0 THEN NULL ELSE coalesce(w.failing_since, now()) END,
-                    breaker_state = CASE WHEN v.succeeded > 0 AND coalesce(w.breaker_open_until <= now(), true)
-                                         THEN 'closed' ELSE w.breaker_state END,
-                    breaker_open_until = CASE WHEN v.succeeded > 0 AND coalesce(w.breaker_open_until <= now(), true)
-                                              THEN NULL ELSE w.breaker_open_until END,
-                    is_active = w.is_active AND v.gone IS NULL,
-                    disabled_reason = CASE WHEN w.is_active AND v.gone IS NOT NULL THEN v.gone
-                                           ELSE w.disabled_reason END,
-                    disabled_at = CASE WHEN w.is_active AND v.gone IS NOT NULL THEN now() ELSE w.disabled_at END
-                FROM (SELECT * FROM unnest(?::uuid[], ?::int8[], ?::int8[], ?::text[], ?::text[])
-                               AS u(id, succeeded, failed, error, gone) ORDER BY u.id) v
-                WHERE w.id = v.id""")) {
-            update.setArray(1, connection.createArrayOf("uuid", counts.keySet().toArray()));
-            update.setArray(2, connection.createArrayOf("int8", counts.values().stream().map(c -> c[0]).toArray()));
-            update.setArray(3, connection.createArrayOf("int8", counts.values().stream().map(c -> c[1]).toArray()));
-            update.setArray(4, connection.createArrayOf("text", counts.keySet().stream().map(lastErrors::get).toArray()));
-            update.setArray(5, connection.createArrayOf("text", counts.keySet().stream().map(gone::get).toArray()));
-            update.executeUpdate();
-        }
+        health.countFinished(connection, finished);
     }
 
     private static String whatWentWrong(Entry entry) {

@@ -4,6 +4,7 @@ import com.cataloghooks.delivery.state.AttemptResult;
 import com.cataloghooks.delivery.state.StopOrder;
 import com.cataloghooks.common.config.CatalogConfig;
 import com.cataloghooks.common.db.JdbcTransaction;
+import com.cataloghooks.webhook.health.ReceiverHealth;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -36,8 +37,8 @@ import java.util.function.Supplier;
  * first delivery in this replica), around every delivery attempt; test sends go around it. When the receiver has
  * failed {@code failure-ratio} of the last {@code request-volume} attempts, the breaker opens: for {@code delay},
  * deliveries are held (handed back pending, the attempt not spent) instead of burning attempts, and the state is
- * written to the webhook, where every replica's claim skips the webhook until the delay is over. Then one attempt
- * goes as the probe: a success closes the breaker, a failure opens it again.
+ * written to the webhook's health ({@link ReceiverHealth}), where every replica's claim skips the webhook until the
+ * delay is over. Then one attempt goes as the probe: a success closes the breaker, a failure opens it again.
  */
 @ApplicationScoped
 public class ReceiverBreakers {
@@ -54,14 +55,16 @@ public class ReceiverBreakers {
 
     private final CatalogConfig config;
     private final AgroalDataSource dataSource;
+    private final ReceiverHealth health;
     private final Map<UUID, TypedGuard<Uni<AttemptResult>>> guards = new ConcurrentHashMap<>();
     private final Map<UUID, CircuitBreakerState> states = new ConcurrentHashMap<>();
     // state changes are written here, in order, never on the thread that made the attempt (an event loop)
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "breaker-state"));
 
-    public ReceiverBreakers(CatalogConfig config, AgroalDataSource dataSource) {
+    public ReceiverBreakers(CatalogConfig config, AgroalDataSource dataSource, ReceiverHealth health) {
         this.config = config;
         this.dataSource = dataSource;
+        this.health = health;
     }
 
     /** Makes the attempt through the webhook's breaker; a held attempt is {@link AttemptResult#held}. */
@@ -150,19 +153,7 @@ public class ReceiverBreakers {
     private void write(UUID webhookId, CircuitBreakerState state) {
         String name = state == CircuitBreakerState.HALF_OPEN ? "half_open" : state.name().toLowerCase();
         try {
-            JdbcTransaction.run(dataSource, connection -> {
-                try (PreparedStatement update = connection.prepareStatement("""
-                        UPDATE webhooks
-                        SET breaker_state = ?,
-                            breaker_open_until = CASE WHEN ? THEN now() + make_interval(secs => ?) END
-                        WHERE id = ?""")) {
-                    update.setString(1, name);
-                    update.setBoolean(2, state == CircuitBreakerState.OPEN);
-                    update.setDouble(3, config.webhooks().breaker().delay().toMillis() / 1000.0);
-                    update.setObject(4, webhookId);
-                    return update.executeUpdate();
-                }
-            });
+            health.breakerChanged(webhookId, name, config.webhooks().breaker().delay().toMillis() / 1000.0);
         } catch (RuntimeException e) {
             LOG.warnf("could not record the breaker state of webhook %s (%s): %s", webhookId, name, e.getMessage());
         }

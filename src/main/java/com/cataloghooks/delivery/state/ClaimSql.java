@@ -12,12 +12,14 @@ package com.cataloghooks.delivery.state;
  * event's number, {@code event_seq}; deliveries planned before events were numbered come first, by event time), only
  * once it is due, and nothing while one of its deliveries is in flight. So it has at most one request in flight
  * (also when a redelivery or a late event puts an older delivery back in front), and a delivery waiting for its
- * retry holds the ones after it. A webhook whose circuit breaker is open ({@code breaker_open_until}) offers none.
+ * retry holds the ones after it. A webhook whose circuit breaker is open ({@code webhook_health.breaker_open_until})
+ * offers none.
  * <p>
  * The lease counts the attempt ({@code attempts + 1}) and writes a fresh fencing token: every later update names
  * the token, so a replica whose lease expired and was taken over changes nothing.
  * <p>
- * A rate-limited webhook offers at most its allowance in the current one-second window ({@link #RATE_ALLOWANCE}).
+ * A rate-limited webhook offers at most its allowance in the current one-second window
+ * ({@code ReceiverHealth#lockRateWindows}, in the same transaction).
  * <p>
  * JDBC parameters, in order: (1) {@code uuid[]} webhooks with requests in progress here, (2) {@code int[]} how many
  * each, (3) {@code uuid[]} rate-limited webhooks, (4) {@code int[]} the requests each may still start, (5) the
@@ -42,6 +44,7 @@ public final class ClaimSql {
                 FROM waiting p
                 -- a probe of the primary key per waiting webhook (LIMIT keeps the planner from hashing the table)
                 CROSS JOIN LATERAL (SELECT * FROM webhooks x WHERE x.id = p.webhook_id LIMIT 1) w
+                LEFT JOIN webhook_health h ON h.webhook_id = w.id
                 LEFT JOIN busy b ON b.webhook_id = w.id
                 LEFT JOIN allowed a ON a.webhook_id = w.id
                 CROSS JOIN LATERAL (
@@ -58,7 +61,7 @@ public final class ClaimSql {
                           ORDER BY d.next_attempt_at
                           LIMIT ?
                           FOR UPDATE OF d SKIP LOCKED) x) d
-                WHERE w.is_active AND (w.breaker_open_until IS NULL OR w.breaker_open_until <= now()) AND d.n <= ? - coalesce(b.running, 0)
+                WHERE w.is_active AND (h.breaker_open_until IS NULL OR h.breaker_open_until <= now()) AND d.n <= ? - coalesce(b.running, 0)
                   AND (w.rate_limit_per_second IS NULL OR d.n <= coalesce(a.allowance, 0))
                 ORDER BY w.id <= ?::uuid, w.id
                 LIMIT ?)
@@ -71,47 +74,6 @@ public final class ClaimSql {
                       w.id, w.url, w.secret, CAST(w.headers AS text), w.timeout_seconds, w.retry_count,
                       CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END,
                       w.rate_limit_per_second IS NOT NULL""";
-
-    /**
-     * Before the claim, in its transaction: locks the rate-limited webhooks that have due deliveries, in id order,
-     * so that two claims never both spend one allowance. {@code NO KEY UPDATE}: the planner's inserts take
-     * {@code KEY SHARE} on the same rows (the foreign key), and must not wait for a claim, nor deadlock with it.
-     * {@code SKIP LOCKED}: a row held by anybody else (another replica's claim, a delete, a long update) is not waited
-     * for, so one webhook's row never stalls the claims of all the others; a rate-limited webhook not locked here
-     * gets nothing in this claim, and its turn comes in the next.
-     */
-    public static final String RATE_LOCK = """
-            SELECT w.id
-            FROM webhooks w
-            WHERE w.rate_limit_per_second IS NOT NULL AND w.is_active
-              AND EXISTS (SELECT 1 FROM webhook_deliveries d
-                          WHERE d.webhook_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= now())
-            ORDER BY w.id
-            FOR NO KEY UPDATE OF w SKIP LOCKED""";
-
-    /**
-     * Once the locks are held: the current one-second window of the database clock (its time now, not the
-     * transaction's start, which may lie before a wait for the lock) and what each locked webhook may still start in
-     * it. Parameter: {@code uuid[]} the locked webhooks.
-     */
-    public static final String RATE_ALLOWANCE = """
-            SELECT w.id, w.rate_limit_per_second
-                         - CASE WHEN w.rate_window_start = c.window_start THEN w.rate_window_used ELSE 0 END,
-                   c.window_start
-            FROM webhooks w, (SELECT date_trunc('second', clock_timestamp()) AS window_start) c
-            WHERE w.id = ANY (?::uuid[])""";
-
-    /**
-     * After the claim, in its transaction: counts what it claimed in the window {@link #RATE_ALLOWANCE} read.
-     * Parameters: (1) and (2) the window start, (3) {@code uuid[]} webhooks, (4) {@code int[]} claimed for each.
-     */
-    public static final String RATE_USED = """
-            UPDATE webhooks w
-            SET rate_window_used = v.claimed + CASE WHEN w.rate_window_start = ?::timestamptz
-                                                    THEN w.rate_window_used ELSE 0 END,
-                rate_window_start = ?::timestamptz
-            FROM unnest(?::uuid[], ?::int[]) AS v(id, claimed)
-            WHERE w.id = v.id""";
 
     private ClaimSql() {
     }

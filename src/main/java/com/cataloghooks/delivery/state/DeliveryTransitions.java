@@ -2,6 +2,7 @@ package com.cataloghooks.delivery.state;
 
 import com.cataloghooks.common.crypto.StoredSecrets;
 import com.cataloghooks.common.db.JdbcTransaction;
+import com.cataloghooks.webhook.health.ReceiverHealth;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
@@ -17,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,9 +51,11 @@ public class DeliveryTransitions {
     private final ObjectMapper mapper;
     private final StoredSecrets secrets;
     private final Wakeups wakeups;
+    private final ReceiverHealth health;
 
     public DeliveryTransitions(AgroalDataSource dataSource, ObjectMapper mapper, StoredSecrets secrets,
-                               Wakeups wakeups) {
+                               Wakeups wakeups, ReceiverHealth health) {
+        this.health = health;
         this.dataSource = dataSource;
         this.mapper = mapper;
         this.secrets = secrets;
@@ -70,7 +72,7 @@ public class DeliveryTransitions {
     public List<Claimed> claim(Map<UUID, Integer> running, int perWebhook, UUID cursor, int capacity, String owner,
                                long leaseSeconds) {
         return inTransaction(connection -> {
-            RateWindow window = rateWindow(connection);
+            ReceiverHealth.RateWindow window = health.lockRateWindows(connection);
             Map<UUID, Integer> allowances = window.allowances();
             List<Claimed> claimed = new ArrayList<>();
             try (PreparedStatement claim = connection.prepareStatement(ClaimSql.CLAIM)) {
@@ -117,36 +119,7 @@ public class DeliveryTransitions {
                 unreadable);
     }
 
-    /** The rate-limited webhooks this claim holds, what each may still start, in which window. */
-    private record RateWindow(Map<UUID, Integer> allowances, Timestamp start) {
-    }
-
-    private static RateWindow rateWindow(Connection connection) throws SQLException {
-        List<UUID> locked = new ArrayList<>();
-        try (PreparedStatement lock = connection.prepareStatement(ClaimSql.RATE_LOCK);
-             ResultSet rs = lock.executeQuery()) {
-            while (rs.next()) {
-                locked.add(rs.getObject(1, UUID.class));
-            }
-        }
-        Map<UUID, Integer> allowances = new LinkedHashMap<>();
-        if (locked.isEmpty()) {
-            return new RateWindow(allowances, null);
-        }
-        Timestamp start = null;
-        try (PreparedStatement select = connection.prepareStatement(ClaimSql.RATE_ALLOWANCE)) {
-            select.setArray(1, connection.createArrayOf("uuid", locked.toArray()));
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    allowances.put(rs.getObject(1, UUID.class), Math.max(0, rs.getInt(2)));
-                    start = rs.getTimestamp(3);
-                }
-            }
-        }
-        return new RateWindow(allowances, start);
-    }
-
-    private static void countRateUsed(Connection connection, List<Claimed> claimed, RateWindow window)
+    private void countRateUsed(Connection connection, List<Claimed> claimed, ReceiverHealth.RateWindow window)
             throws SQLException {
         Map<UUID, Integer> used = new TreeMap<>();
         for (Claimed claim : claimed) {
@@ -154,16 +127,7 @@ public class DeliveryTransitions {
                 used.merge(claim.webhookId(), 1, Integer::sum);
             }
         }
-        if (used.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement update = connection.prepareStatement(ClaimSql.RATE_USED)) {
-            update.setTimestamp(1, window.start());
-            update.setTimestamp(2, window.start());
-            update.setArray(3, connection.createArrayOf("uuid", used.keySet().toArray()));
-            update.setArray(4, connection.createArrayOf("int4", used.values().toArray()));
-            update.executeUpdate();
-        }
+        health.countRateUsed(connection, used, window);
     }
 
     // --- outcomes ----------------------------------------------------------------------------------------------
@@ -285,7 +249,8 @@ public class DeliveryTransitions {
      * replaces it, so an outcome that arrives late still wins over a resend. Not expired: the deliveries this
      * replica still holds in memory (their outcome is on its way), nor any while the database itself has been up
      * for less than {@code graceSeconds} (after a restart of the database every replica needs a moment to write
-     * what it has).
+     * what it has), nor any whose row is locked (an outcome being written for it right now: never waited for, so
+     * expiry neither waits for a recorder nor deadlocks with one).
      */
     public int expire(String owner, Collection<UUID> held, double graceSeconds) {
         int expired = inTransaction(connection -> {
@@ -293,9 +258,11 @@ public class DeliveryTransitions {
                     UPDATE webhook_deliveries
                     SET status = 'pending', next_attempt_at = now(), lease_owner = NULL, lease_until = NULL,
                         updated_at = now()
-                    WHERE status = 'in_flight' AND lease_until < now()
-                      AND pg_postmaster_start_time() < now() - make_interval(secs => ?)
-                      AND NOT (lease_owner = ? AND id = ANY (?::uuid[]))""")) {
+                    WHERE id IN (SELECT id FROM webhook_deliveries
+                                 WHERE status = 'in_flight' AND lease_until < now()
+                                   AND pg_postmaster_start_time() < now() - make_interval(secs => ?)
+                                   AND NOT (lease_owner = ? AND id = ANY (?::uuid[]))
+                                 FOR NO KEY UPDATE SKIP LOCKED)""")) {
                 update.setDouble(1, graceSeconds);
                 update.setString(2, owner);
                 update.setArray(3, connection.createArrayOf("uuid", held.toArray()));
