@@ -42,9 +42,11 @@ public final class ClaimSql {
             due AS (
                 SELECT d.id
                 FROM waiting p
-                -- a probe of the primary key per waiting webhook (LIMIT keeps the planner from hashing the table)
+                -- a probe of the primary key per waiting webhook, here and in its health (LIMIT keeps the planner from
+                -- hashing the table)
                 CROSS JOIN LATERAL (SELECT * FROM webhooks x WHERE x.id = p.webhook_id LIMIT 1) w
-                LEFT JOIN webhook_health h ON h.webhook_id = w.id
+                LEFT JOIN LATERAL (SELECT x.breaker_open_until FROM webhook_health x
+                                   WHERE x.webhook_id = w.id LIMIT 1) h ON true
                 LEFT JOIN busy b ON b.webhook_id = w.id
                 LEFT JOIN allowed a ON a.webhook_id = w.id
                 CROSS JOIN LATERAL (
