@@ -62,16 +62,18 @@ public class WebhookRepository implements PanacheRepositoryBase<Webhook, UUID> {
 
     /**
      * Removes up to {@code limit} of the webhook's log rows, oldest first, from {@code from} on (a range of
-     * {@code webhook_logs (webhook_id, created_at)}: each batch reads its own rows, not the ones removed before it).
-     * Rows locked by another transaction are skipped, never waited for; the webhook's own delete removes them.
+     * {@code webhook_logs (webhook_id, created_at)}: each batch reads its own rows, not the ones removed before it),
+     * each found again by its address ({@code ctid}, which cannot change while the row is locked here): an
+     * {@code IN} of ids lets the planner scan the whole table to match them. Rows locked by another transaction are
+     * skipped, never waited for; the webhook's own delete removes them.
      */
     Removed deleteLogs(UUID id, String from, int limit) {
         return removed(getEntityManager().createNativeQuery("""
                 WITH gone AS (
                     DELETE FROM webhook_logs
-                    WHERE id IN (SELECT id FROM webhook_logs
-                                 WHERE webhook_id = :id AND created_at >= CAST(:from AS timestamptz)
-                                 ORDER BY created_at LIMIT :limit FOR UPDATE SKIP LOCKED)
+                    WHERE ctid = ANY (ARRAY(SELECT ctid FROM webhook_logs
+                                            WHERE webhook_id = :id AND created_at >= CAST(:from AS timestamptz)
+                                            ORDER BY created_at LIMIT :limit FOR UPDATE SKIP LOCKED))
                     RETURNING created_at)
                 SELECT count(*), CAST(max(created_at) AS text) FROM gone""")
                 .setParameter("id", id).setParameter("from", from).setParameter("limit", limit).getSingleResult());
@@ -87,9 +89,9 @@ public class WebhookRepository implements PanacheRepositoryBase<Webhook, UUID> {
         return removed(getEntityManager().createNativeQuery("""
                 WITH gone AS (
                     DELETE FROM webhook_deliveries
-                    WHERE id IN (SELECT id FROM webhook_deliveries
-                                 WHERE webhook_id = :id AND created_at >= CAST(:from AS timestamptz)
-                                 ORDER BY created_at LIMIT :limit FOR UPDATE SKIP LOCKED)
+                    WHERE ctid = ANY (ARRAY(SELECT ctid FROM webhook_deliveries
+                                            WHERE webhook_id = :id AND created_at >= CAST(:from AS timestamptz)
+                                            ORDER BY created_at LIMIT :limit FOR UPDATE SKIP LOCKED))
                     RETURNING created_at)
                 SELECT count(*), CAST(max(created_at) AS text) FROM gone""")
                 .setParameter("id", id).setParameter("from", from).setParameter("limit", limit).getSingleResult());
