@@ -91,12 +91,18 @@ public class SecretReencryption {
         });
     }
 
-    /** A rotation's previous secret stops signing when its grace period ends; then it is not kept either. */
+    /**
+     * A rotation's previous secret stops signing when its grace period ends; then it is not kept either. The rows are
+     * locked in id order, as every multi-row lock of webhooks, and one held elsewhere (its attempts' counters being
+     * written) is left for the next run: locked in the order of a table scan while waiting, they could close a cycle
+     * with another transaction locking several webhooks.
+     */
     private void forgetExpiredPreviousSecrets() {
         JdbcTransaction.run(dataSource, connection -> {
             try (PreparedStatement update = connection.prepareStatement("""
                     UPDATE webhooks SET previous_secret = NULL, previous_secret_expires_at = NULL
-                    WHERE previous_secret_expires_at <= now()""")) {
+                    WHERE id IN (SELECT id FROM webhooks WHERE previous_secret_expires_at <= now()
+                                 ORDER BY id FOR NO KEY UPDATE SKIP LOCKED)""")) {
                 return update.executeUpdate();
             }
         });

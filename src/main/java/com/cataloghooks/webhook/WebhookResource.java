@@ -120,7 +120,11 @@ public class WebhookResource {
     @RolesAllowed(Roles.WEBHOOK_ADMIN)
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Delete a webhook, its pending deliveries and its logs")
+    @Operation(summary = "Delete a webhook with all its deliveries and logs",
+            description = "In short transactions, so attempts of other webhooks are never held up: the webhook is"
+                    + " deactivated first, then its history goes in batches; 204 once it is gone. A delete that was"
+                    + " interrupted (503) leaves the webhook inactive, with a disabled_reason saying so: DELETE it"
+                    + " again to finish.")
     public Response delete(@RestPath String id) {
         service.delete(QueryParams.pathId("webhook", id));
         return Response.noContent().build();

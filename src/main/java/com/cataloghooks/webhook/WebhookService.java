@@ -5,6 +5,7 @@ import com.cataloghooks.common.error.FieldError;
 import com.cataloghooks.common.error.InvalidInputException;
 import com.cataloghooks.common.error.NotFoundException;
 import com.cataloghooks.common.crypto.StoredSecrets;
+import com.cataloghooks.common.db.LockConflicts;
 import com.cataloghooks.common.time.DatabaseClock;
 import com.cataloghooks.common.web.Page;
 import com.cataloghooks.common.web.PageRequest;
@@ -18,9 +19,11 @@ import com.cataloghooks.webhook.filter.PayloadFilter;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -30,6 +33,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Webhook subscriptions: CRUD and the rules a subscription must follow. Sending is the delivery package's job.
@@ -37,6 +42,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class WebhookService {
+
+    private static final Logger LOG = Logger.getLogger(WebhookService.class);
 
     static final int DEFAULT_RETRY_COUNT = 3;
     static final int DEFAULT_TIMEOUT_SECONDS = 30;
@@ -175,14 +182,54 @@ public class WebhookService {
     }
 
     /**
-     * Deletes the webhook with its deliveries and logs. Its deliveries go first, in the order the delivery side
-     * locks rows (delivery, then webhook), so a delete never deadlocks with attempts being recorded meanwhile.
+     * Deletes the webhook with its deliveries and logs, in short transactions, none of which holds many locks or
+     * holds any for long: attempts of other webhooks being recorded meanwhile (a batch of them is one transaction,
+     * which may include one of this webhook's) never wait for more than one batch. First the webhook is deactivated,
+     * so nothing more is planned or claimed for it; then its logs and its deliveries go, a batch per transaction
+     * ({@code catalog.webhooks.delete-batch-size}); then what is left, and the webhook, in one last short one.
+     * <p>
+     * A delete interrupted halfway (the database away) leaves the webhook inactive, saying so in its
+     * {@code disabled_reason}, and the next delete finishes it. Two deletes at once share the work (each skips the
+     * rows the other holds) and both end once the webhook is gone.
+     *
+     * @throws NotFoundException when there is no such webhook
      */
-    @Transactional
     public void delete(UUID id) {
-        Webhook webhook = find(id);
-        repository.deleteDeliveries(id);
-        repository.delete(webhook);
+        if (!inOwnTransaction(() -> repository.deactivateForDelete(id))) {
+            throw new NotFoundException("webhook", id.toString());
+        }
+        int batch = config.webhooks().deleteBatchSize();
+        // logs first: deleting a delivery first would rewrite each of its log rows (ON DELETE SET NULL) for nothing
+        long logs = inBatches(batch, from -> repository.deleteLogs(id, from, batch));
+        long deliveries = inBatches(batch, from -> repository.deleteDeliveries(id, from, batch));
+        boolean last = inOwnTransaction(() -> repository.deleteRemains(id));
+        LOG.infof("webhook %s deleted%s: %d log rows and %d deliveries in batches of %d", id,
+                last ? "" : " (finished by another delete)", logs, deliveries, batch);
+    }
+
+    /**
+     * Runs {@code step} from the start of its table on, each batch from where the last one ended, until one is short.
+     *
+     * @return the rows removed
+     */
+    private static long inBatches(int batch, Function<String, WebhookRepository.Removed> step) {
+        String from = WebhookRepository.FIRST;
+        long total = 0;
+        WebhookRepository.Removed removed;
+        do {
+            String start = from;
+            removed = inOwnTransaction(() -> step.apply(start));
+            total += removed.rows();
+            if (removed.last() != null) {
+                from = removed.last();
+            }
+        } while (removed.rows() == batch);
+        return total;
+    }
+
+    /** One step of a delete, committed on its own; tried again if PostgreSQL ended it to break a deadlock. */
+    private static <T> T inOwnTransaction(Supplier<T> step) {
+        return LockConflicts.retry(() -> QuarkusTransaction.requiringNew().call(step::get));
     }
 
     /** Fails with 404 when there is no such webhook, 409 when it is inactive (saying why, if the service did it). */

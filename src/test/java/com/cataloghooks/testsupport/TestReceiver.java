@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,7 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  * For each request to a path the answer is the next queued {@link #respond scripted response}, else that path's
  * {@link #respondAlways standing response}, else {@code 200 {"status":"ok"}}. Each request is handled on a thread
- * of its own, so a delayed answer never holds up others. All methods are thread-safe.
+ * of its own, so a delayed (or {@link #hold held}) answer never holds up others. All methods are thread-safe.
  */
 public final class TestReceiver implements AutoCloseable {
 
@@ -53,6 +54,7 @@ public final class TestReceiver implements AutoCloseable {
     private final List<ReceivedRequest> received = new ArrayList<>();
     private final Map<String, Deque<Response>> scripted = new HashMap<>();
     private final Map<String, Response> standing = new HashMap<>();
+    private final Map<String, Gate> gates = new HashMap<>();
 
     private TestReceiver(HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -139,6 +141,34 @@ public final class TestReceiver implements AutoCloseable {
         respondAlways(path, status, body, Duration.ZERO);
     }
 
+    /**
+     * From now on requests to {@code path} are recorded on arrival and then held, unanswered, until the returned gate
+     * opens (or the receiver closes): an attempt that ends exactly when a test says, whatever its timing.
+     */
+    public Gate hold(String path) {
+        Gate gate = new Gate();
+        synchronized (lock) {
+            Gate previous = gates.put(path, gate);
+            if (previous != null) {
+                previous.open();
+            }
+        }
+        return gate;
+    }
+
+    /** Holds the requests of one path (see {@link #hold}) until {@link #open}. */
+    public static final class Gate {
+        private final CountDownLatch open = new CountDownLatch(1);
+
+        private Gate() {
+        }
+
+        /** Lets the held requests, and every later one, be answered. */
+        public void open() {
+            open.countDown();
+        }
+    }
+
     /** The requests received so far on {@code path} (query string excluded), oldest first; a snapshot. */
     public List<ReceivedRequest> requests(String path) {
         synchronized (lock) {
@@ -158,6 +188,8 @@ public final class TestReceiver implements AutoCloseable {
         synchronized (lock) {
             received.clear();
             scripted.clear();
+            gates.values().forEach(Gate::open);
+            gates.clear();
             standing.clear();
         }
     }
@@ -179,13 +211,23 @@ public final class TestReceiver implements AutoCloseable {
                 body = in.readAllBytes();
             }
             Response response;
+            Gate gate;
             synchronized (lock) {
+                gate = gates.get(path);
                 received.add(new ReceivedRequest(path, exchange.getRequestURI().getRawQuery(),
                         exchange.getRequestMethod(), exchange.getRequestHeaders(), body, arrivedAt, arrivedNanos,
                         exchange.getRemoteAddress().getPort()));
                 Deque<Response> queue = scripted.get(path);
                 response = queue != null && !queue.isEmpty() ? queue.poll()
                         : standing.getOrDefault(path, DEFAULT_RESPONSE);
+            }
+            if (gate != null) {
+                try {
+                    gate.open.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return; // closing: drop the connection unanswered
+                }
             }
             if (!response.delay().isZero()) {
                 try {

@@ -238,7 +238,7 @@ public interface CatalogConfig {
         Duration failureLogInterval();
     }
 
-    /** Where webhooks may point. */
+    /** Where webhooks may point, how they are tested, disabled, rotated and deleted. */
     interface Webhooks {
         /**
          * Lets webhook URLs reach loopback, private, link-local and other internal addresses. Off in production:
@@ -271,6 +271,14 @@ public interface CatalogConfig {
         /** After a secret rotation, how long the previous secret keeps signing too, unless the call says. */
         @WithDefault("24h")
         Duration secretGracePeriod();
+
+        /**
+         * Log rows, and then deliveries, removed per transaction when a webhook is deleted, so that a delete never
+         * holds many row locks, nor any for long, whatever the webhook's history.
+         */
+        @WithDefault("5000")
+        @Min(1)
+        int deleteBatchSize();
 
         /** The per-webhook circuit breaker over its receiver (one per webhook and replica). */
         Breaker breaker();
