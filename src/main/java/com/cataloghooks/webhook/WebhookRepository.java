@@ -74,15 +74,7 @@ public class WebhookRepository implements PanacheRepositoryBase<Webhook, UUID> {
      * skipped, never waited for; the webhook's own delete removes them.
      */
     Removed deleteLogs(UUID id, String from, int limit) {
-        return removed(getEntityManager().createNativeQuery("""
-                WITH gone AS (
-                    DELETE FROM webhook_logs
-                    WHERE ctid = ANY (ARRAY(SELECT ctid FROM webhook_logs
-                                            WHERE webhook_id = :id AND created_at >= CAST(:from AS timestamptz)
-                                            ORDER BY created_at LIMIT :limit FOR UPDATE SKIP LOCKED))
-                    RETURNING created_at)
-                SELECT count(*), CAST(max(created_at) AS text) FROM gone""")
-                .setParameter("id", id).setParameter("from", from).setParameter("limit", limit).getSingleResult());
+        return deleteBatch("webhook_logs", id, from, limit);
     }
 
     /**
@@ -92,14 +84,19 @@ public class WebhookRepository implements PanacheRepositoryBase<Webhook, UUID> {
      * could close a cycle.
      */
     Removed deleteDeliveries(UUID id, String from, int limit) {
+        return deleteBatch("webhook_deliveries", id, from, limit);
+    }
+
+    /** One batch of {@link #deleteLogs} or {@link #deleteDeliveries}: {@code table} is one of those two names. */
+    private Removed deleteBatch(String table, UUID id, String from, int limit) {
         return removed(getEntityManager().createNativeQuery("""
                 WITH gone AS (
-                    DELETE FROM webhook_deliveries
-                    WHERE ctid = ANY (ARRAY(SELECT ctid FROM webhook_deliveries
+                    DELETE FROM %1$s
+                    WHERE ctid = ANY (ARRAY(SELECT ctid FROM %1$s
                                             WHERE webhook_id = :id AND created_at >= CAST(:from AS timestamptz)
                                             ORDER BY created_at LIMIT :limit FOR UPDATE SKIP LOCKED))
                     RETURNING created_at)
-                SELECT count(*), CAST(max(created_at) AS text) FROM gone""")
+                SELECT count(*), CAST(max(created_at) AS text) FROM gone""".formatted(table))
                 .setParameter("id", id).setParameter("from", from).setParameter("limit", limit).getSingleResult());
     }
 

@@ -1,5 +1,6 @@
 package com.cataloghooks.resilience;
 
+import com.cataloghooks.testsupport.PackagedReceiverTest;
 import com.cataloghooks.testsupport.DeliveryTally;
 import com.cataloghooks.testsupport.FaultSummaryTable;
 import com.cataloghooks.testsupport.FaultSummaryTable.Row;
@@ -12,8 +13,6 @@ import com.cataloghooks.testsupport.TestReceiver.ReceivedRequest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -51,7 +50,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * meanwhile: no (event, webhook) pair arrives twice, nothing acknowledged is lost, nothing stays in flight, and both
  * replicas stay alive. The figures are printed and written to {@code target/database-outage-summary.md}.
  */
-class DatabaseOutageIT {
+class DatabaseOutageIT extends PackagedReceiverTest {
 
     private static final Duration OUTAGE = Duration.ofSeconds(30);
     /** Each webhook's receiver holds every answer this long, so attempts are under way when the database goes. */
@@ -69,19 +68,6 @@ class DatabaseOutageIT {
     private static final Path SUMMARY_FILE = Path.of("target", "database-outage-summary.md");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private static TestInfrastructure infra;
-    private static TestReceiver receiver;
-
-    @BeforeAll
-    static void start() {
-        infra = TestInfrastructure.get();
-        receiver = TestReceiver.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        receiver.close();
-    }
 
     @Test
     void aThirtySecondDatabaseOutageWithTheDefaultLeaseSendsNothingTwice() throws SQLException, InterruptedException {

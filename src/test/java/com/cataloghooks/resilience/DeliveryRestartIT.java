@@ -1,14 +1,12 @@
 package com.cataloghooks.resilience;
 
+import com.cataloghooks.testsupport.PackagedReceiverTest;
 import com.cataloghooks.testsupport.ServiceProcess;
-import com.cataloghooks.testsupport.TestInfrastructure;
 import com.cataloghooks.testsupport.TestReceiver;
 import com.cataloghooks.testsupport.TestReceiver.ReceivedRequest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -30,22 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The packaged service, stopped while a delivery is pending, delivers it after it starts again: once after a
  * crash (SIGKILL: the lease must expire first) and once after a graceful stop (SIGTERM: the lease is released).
  */
-class DeliveryRestartIT {
+class DeliveryRestartIT extends PackagedReceiverTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static TestInfrastructure infra;
-    private static TestReceiver receiver;
-
-    @BeforeAll
-    static void start() {
-        infra = TestInfrastructure.get();
-        receiver = TestReceiver.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        receiver.close();
-    }
 
     private static RequestSpecification api(ServiceProcess service) {
         return RestAssured.given().baseUri(service.baseUrl()).contentType(ContentType.JSON);

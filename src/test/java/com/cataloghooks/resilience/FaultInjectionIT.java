@@ -1,5 +1,6 @@
 package com.cataloghooks.resilience;
 
+import com.cataloghooks.testsupport.PackagedReceiverTest;
 import com.cataloghooks.testsupport.DeliveryTally;
 import com.cataloghooks.testsupport.FaultSummaryTable;
 import com.cataloghooks.testsupport.FaultSummaryTable.Row;
@@ -12,7 +13,6 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -66,7 +66,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * last event the fault delayed (more than {@link #DELAYED} from acknowledgement to its last webhook) had reached
  * every webhook.
  */
-class FaultInjectionIT {
+class FaultInjectionIT extends PackagedReceiverTest {
 
     /** Short lease, backoff and poll intervals, so recovery is measured in seconds rather than minutes. */
     private static final Map<String, String> FAST = Map.of(
@@ -86,18 +86,9 @@ class FaultInjectionIT {
 
     private static final FaultSummaryTable SUMMARY = new FaultSummaryTable();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static TestInfrastructure infra;
-    private static TestReceiver receiver;
-
-    @BeforeAll
-    static void start() {
-        infra = TestInfrastructure.get();
-        receiver = TestReceiver.start();
-    }
 
     @AfterAll
     static void publish() {
-        receiver.close();
         SUMMARY.note("time to recover: from the crash (restarted at once) or from the end of the outage until "
                 + "deliveries were back to normal, i.e. until the last event delayed by the fault (more than "
                 + DELAYED.toSeconds() + " s from acknowledgement to its last webhook) had reached every webhook; API: "

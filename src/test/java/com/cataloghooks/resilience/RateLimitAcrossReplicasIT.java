@@ -1,14 +1,12 @@
 package com.cataloghooks.resilience;
 
+import com.cataloghooks.testsupport.PackagedReceiverTest;
 import com.cataloghooks.testsupport.ServiceProcess;
-import com.cataloghooks.testsupport.TestInfrastructure;
 import com.cataloghooks.testsupport.TestReceiver;
 import com.cataloghooks.testsupport.TestReceiver.ReceivedRequest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -26,24 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * deliveries at once, and deliveries beyond it wait rather than drop. The limit is counted in fixed one-second
  * windows of the database clock, so any one second of arrivals may straddle two windows: at most twice the limit.
  */
-class RateLimitAcrossReplicasIT {
+class RateLimitAcrossReplicasIT extends PackagedReceiverTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final int LIMIT = 5;
     private static final int EVENTS = 30;
-    private static TestInfrastructure infra;
-    private static TestReceiver receiver;
-
-    @BeforeAll
-    static void start() {
-        infra = TestInfrastructure.get();
-        receiver = TestReceiver.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        receiver.close();
-    }
 
     private static RequestSpecification api(ServiceProcess service) {
         return RestAssured.given().baseUri(service.baseUrl()).contentType(ContentType.JSON);

@@ -1,15 +1,13 @@
 package com.cataloghooks.resilience;
 
+import com.cataloghooks.testsupport.PackagedReceiverTest;
 import com.cataloghooks.testsupport.DeliveryTally;
 import com.cataloghooks.testsupport.LoadGenerator;
 import com.cataloghooks.testsupport.LoadGenerator.Write;
 import com.cataloghooks.testsupport.ServiceProcess;
-import com.cataloghooks.testsupport.TestInfrastructure;
 import com.cataloghooks.testsupport.TestReceiver;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -31,22 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * balancer sends elsewhere), and no receiver gets an event twice: every graceful stop writes the outcomes it has and
  * hands the rest back.
  */
-class RollingRestartIT {
+class RollingRestartIT extends PackagedReceiverTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(90);
-    private static TestInfrastructure infra;
-    private static TestReceiver receiver;
-
-    @BeforeAll
-    static void start() {
-        infra = TestInfrastructure.get();
-        receiver = TestReceiver.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        receiver.close();
-    }
 
     @Test
     void aRollingRestartLosesNothingAnswersNo500AndSendsNothingTwice() {
