@@ -20,7 +20,9 @@ import java.util.UUID;
  * A receiver's health, as the delivery side sees it, in its own row ({@code webhook_health}, one per webhook, off
  * the {@code webhooks} row so configuration writes, claims and recording never wait for one another): the
  * finished deliveries' counters and last error, the failing streak, a {@code 410 Gone} (which deactivates the
- * webhook), the circuit breaker's state, and the rate limit's window. Every write of those columns is here.
+ * webhook), the circuit breaker's state, and the rate limit's window. Every write of those columns is here, but for
+ * one: a user who (de)activates the webhook ends its failing streak ({@code WebhookRepository#clearFailingStreak}, in
+ * the same transaction as the change). The webhook's row shows them through read-only formulas ({@code Webhook}).
  * <p>
  * Rows are locked in webhook id order wherever several are (the recorder's counters, the claim's rate windows), so
  * two of them never deadlock.
