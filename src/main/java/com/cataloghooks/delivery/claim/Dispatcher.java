@@ -114,7 +114,7 @@ public class Dispatcher {
      * requests under way finish within {@code shutdown-grace}, have the recorder commit every outcome it was handed
      * (the recorder has no stop of its own), then hand every delivery still claimed here back, keeping its next
      * attempt time, so another replica (or this one after a restart) takes it up without waiting for its lease to
-     * run out. The receivers' breakers stop after this ({@link ReceiverBreakers}).
+     * run out. The receivers' breakers stop after this ({@code ReceiverBreakers}, {@link StopOrder}).
      */
     void onStop(@Observes @Priority(StopOrder.DISPATCHER) ShutdownEvent event) {
         stopping = true;
