@@ -135,11 +135,7 @@ public class ProductResource {
     }
 
     private static ProductFilter filter(String sku, String name, String active, String q) {
-        return new ProductFilter(
-                QueryParams.textParam("sku", sku, 100),
-                QueryParams.textParam("name", name, 255),
-                QueryParams.boolParam("active", active),
-                QueryParams.textParam("q", q, 255));
+        return ProductFilter.parse(sku, name, active, q);
     }
 
     private static boolean trigger(String raw) {

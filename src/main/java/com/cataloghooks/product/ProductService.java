@@ -62,6 +62,25 @@ public class ProductService {
                 : found.withNextCursor(cursorAfter(result.items().get(result.items().size() - 1)).encode());
     }
 
+    /**
+     * A page by key only, never counted, so every page of a large catalog costs the same: what a person browsing
+     * page after page needs. {@code after} is a {@code next_cursor} handed out before, or null for the first page.
+     */
+    @Transactional
+    public Page<ProductResponse> browse(ProductFilter filter, int limit, String after) {
+        PageRequest page = new PageRequest(limit, 0);
+        ProductRepository.Result result = repository.search(filter, page, KeysetCursor.decode(after, "after"), false);
+        List<ProductResponse> items = result.items().stream().map(ProductService::toResponse).toList();
+        Page<ProductResponse> found = Page.byKey(items, page, result.more());
+        return items.isEmpty() ? found : found.withNextCursor(cursorAfter(result.items().get(items.size() - 1)).encode());
+    }
+
+    /** How many products match: what a bulk delete by the same filter would delete now. */
+    @Transactional
+    public long count(ProductFilter filter) {
+        return repository.count(filter);
+    }
+
     @Transactional
     public ProductResponse update(UUID id, UpdateProductRequest request, boolean triggerWebhooks) {
         Product product = find(id);

@@ -20,7 +20,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class ApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
 
     /** The identity attribute that tells how a caller authenticated ({@code api-key} or absent for a JWT). */
-    static final String CREDENTIAL_KIND = "credential-kind";
+    public static final String CREDENTIAL_KIND = "credential-kind";
+    /** The value of {@link #CREDENTIAL_KIND} for an API key. */
+    public static final String API_KEY = "api-key";
 
     private final ApiKeys keys;
 
@@ -54,7 +56,7 @@ public class ApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticat
         return QuarkusSecurityIdentity.builder()
                 .setPrincipal(new QuarkusPrincipal(key.name()))
                 .addRoles(key.roles())
-                .addAttribute(CREDENTIAL_KIND, "api-key")
+                .addAttribute(CREDENTIAL_KIND, API_KEY)
                 .build();
     }
 

@@ -45,6 +45,19 @@ public class ApiKeys {
         return Optional.ofNullable(byHash.get(sha256Hex(key)));
     }
 
+    /**
+     * The roles of the key whose SHA-256 is {@code fingerprint}, while that key is configured: a console session
+     * opened with a key ends when the key is removed or replaced.
+     */
+    public Optional<Set<String>> rolesOf(String fingerprint) {
+        return Optional.ofNullable(byHash.get(fingerprint)).map(ApiKey::roles);
+    }
+
+    /** What the configuration holds for a key (its SHA-256, hex), so a session can name the key without keeping it. */
+    public static String fingerprint(String key) {
+        return sha256Hex(key);
+    }
+
     boolean isEmpty() {
         return byHash.isEmpty();
     }

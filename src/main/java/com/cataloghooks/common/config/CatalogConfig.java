@@ -31,6 +31,8 @@ public interface CatalogConfig {
 
     Webhooks webhooks();
 
+    Console console();
+
     interface Outbox {
         /** How often the relay looks for events that are committed but not yet on Kafka. */
         @WithDefault("1s")
@@ -297,5 +299,19 @@ public interface CatalogConfig {
         /** How long it stays open (deliveries held, no attempt spent) before one probe may go. */
         @WithDefault("60s")
         Duration delay();
+    }
+
+    /** The web console at {@code /}. See the README's "Console" section. */
+    interface Console {
+        /** How long a sign-in lasts (a JWT's sign-in ends with the JWT, if sooner). */
+        @WithDefault("8h")
+        Duration sessionTimeout();
+
+        /**
+         * Whether the session cookie is {@code Secure} (and named with the {@code __Host-} prefix). Leave it on
+         * whenever the console is reached over HTTPS, which is everywhere but a developer's machine.
+         */
+        @WithDefault("true")
+        boolean secureCookie();
     }
 }

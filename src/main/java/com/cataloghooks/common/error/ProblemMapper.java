@@ -172,13 +172,7 @@ public class ProblemMapper {
     }
 
     private Response violationProblem(ConstraintViolationException e) {
-        List<FieldError> errors = new ArrayList<>();
-        for (ConstraintViolation<?> violation : e.getConstraintViolations()) {
-            errors.add(new FieldError(fieldOf(violation.getPropertyPath()), violation.getMessage()));
-        }
-        errors.sort(Comparator.comparing(FieldError::field));
-        InvalidInputException invalid = new InvalidInputException(errors);
-        return api(invalid);
+        return api(new InvalidInputException(Violations.fieldErrors(e.getConstraintViolations())));
     }
 
     static Response problem(int status, String type, String title, String detail, List<FieldError> errors) {
