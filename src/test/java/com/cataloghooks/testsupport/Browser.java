@@ -35,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * clicks and types; it makes no API call of its own. Screenshots go to {@code target/console-screenshots/};
  * {@link #assertAccessible(String)} runs axe-core in the page.
  * <p>
- * Without Chromium the console's tests are skipped, loudly: {@code .ci/run} installs it, so CI never skips them.
+ * Without Chromium the console's tests are skipped, loudly; {@code .ci/run} installs it and sets
+ * {@code CATALOG_REQUIRE_BROWSER}, so there a missing browser fails the build instead.
  */
 public final class Browser implements AutoCloseable {
 
@@ -60,6 +61,9 @@ public final class Browser implements AutoCloseable {
             String message = "\n\n*** CONSOLE BROWSER TESTS SKIPPED: Chromium not found (" + (chromium == null ? "chromium" : "chromedriver")
                     + " missing). Install it with: apt-get install chromium chromium-driver (.ci/run does). ***\n";
             System.err.println(message);
+            if (System.getenv("CATALOG_REQUIRE_BROWSER") != null) {
+                throw new IllegalStateException(message + " (CATALOG_REQUIRE_BROWSER is set: .ci/run must install it)");
+            }
             Assumptions.abort(message);
         }
         ChromeOptions options = new ChromeOptions();
