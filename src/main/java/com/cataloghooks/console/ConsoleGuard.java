@@ -2,6 +2,9 @@ package com.cataloghooks.console;
 
 import com.cataloghooks.console.session.ConsoleCaller;
 import com.cataloghooks.console.session.ConsoleSessionIdentityProvider;
+import com.cataloghooks.common.error.Problem;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -31,6 +34,11 @@ import java.util.Set;
  * Roles are checked afterwards, per page and action, by the same {@code @RolesAllowed} rules as the API.
  */
 public class ConsoleGuard {
+
+    @CheckedTemplate(basePath = "console")
+    static class Templates {
+        static native TemplateInstance error(Problem problem);
+    }
 
     public static final String CSRF_HEADER = "X-CSRF-Token";
 
@@ -72,6 +80,10 @@ public class ConsoleGuard {
     public void harden(ContainerRequestContext request, ContainerResponseContext response) {
         String path = request.getUriInfo().getRequestUri().getRawPath();
         if (ConsolePaths.isConsole(path)) {
+            // a page opened in the browser (not an htmx call, whose refusals become toasts) shows a refusal as a page
+            if (response.getEntity() instanceof Problem problem && request.getHeaderString("HX-Request") == null) {
+                response.setEntity(Templates.error(problem), null, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"));
+            }
             response.getHeaders().putSingle("Content-Security-Policy", CSP);
             response.getHeaders().putSingle("X-Frame-Options", "DENY");
             response.getHeaders().putSingle("X-Content-Type-Options", "nosniff");

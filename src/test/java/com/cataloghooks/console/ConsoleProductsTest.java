@@ -88,6 +88,10 @@ class ConsoleProductsTest {
         assertEquals(1, rows.size());
         assertTrue(rows.get(0).getText().contains("Console kettle"));
         browser.assertAccessible("products").screenshot("04-products");
+        browser.width(390).assertAccessible("products at phone width").screenshot("04-products-phone");
+        assertTrue((Boolean) browser.script("return document.documentElement.scrollWidth <= window.innerWidth + 1"),
+                "no page-wide horizontal scrolling at 390 px (the table scrolls in its own box)");
+        browser.width(1280);
 
         rows.get(0).findElement(By.linkText(sku)).click();
         browser.type(By.id("name"), "Console kettle, 2 l").click(By.id("save-product"));
@@ -159,7 +163,8 @@ class ConsoleProductsTest {
                 + " 'Content-Type': 'application/x-www-form-urlencoded'}, body: 'sku=forged&name=forged'}).then(r => r.status);");
         assertEquals(403L, ((Number) status).longValue());
         browser.go("/products/new");
-        assertTrue(browser.driver().getPageSource().contains("403"), browser.driver().getPageSource());
+        assertEquals("403 Forbidden", browser.find(By.tagName("h1")).getText());
+        browser.assertAccessible("refusal page").screenshot("06-reader-refused");
         assertTrue(products.list(new com.cataloghooks.product.ProductFilter("forged", null, null, null),
                 new com.cataloghooks.common.web.PageRequest(10, 0), null).items().isEmpty());
     }
