@@ -114,7 +114,7 @@ public class WebhookPages {
 
     @CheckedTemplate(basePath = "console/webhooks")
     static class Templates {
-        static native TemplateInstance list(List<Row> rows, long total, boolean notFirst, Integer nextOffset, String notice);
+        static native TemplateInstance list(List<Row> rows, String count, boolean notFirst, Integer nextOffset, String notice);
 
         static native TemplateInstance edit(Form form, FormErrors errors, List<Event> events, Row row,
                                             List<Grace> gracePeriods, String saved);
@@ -147,7 +147,7 @@ public class WebhookPages {
         List<Row> rows = page.items().stream().map(w -> new Row(w, last24h.get(w.id()))).toList();
         long total = page.total() == null ? rows.size() : page.total();
         Integer next = page.offset() + page.limit() < total ? page.offset() + page.limit() : null;
-        return Templates.list(rows, total, page.offset() > 0, next, deleted == null ? null : "Webhook deleted.");
+        return Templates.list(rows, total + (total == 1 ? " webhook" : " webhooks"), page.offset() > 0, next, deleted == null ? null : "Webhook deleted.");
     }
 
     @GET
@@ -173,7 +173,7 @@ public class WebhookPages {
         Integer limit = number("rate_limit_per_second", rateLimit, errors);
         Integer retries = number("retry_count", retryCount, errors);
         Integer timeout = number("timeout_seconds", timeoutSeconds, errors);
-        CreateWebhookRequest request = new CreateWebhookRequest(url, form.events(), null, emptyToNull(description),
+        CreateWebhookRequest request = new CreateWebhookRequest(emptyToNull(url), form.events(), null, emptyToNull(description),
                 form.active(), headerMap, retries, timeout, form.generateSecret(), filterNode, form.ordered(), limit);
         errors.addAll(Violations.fieldErrors(validator.validate(request)));
         if (!errors.isEmpty()) {
