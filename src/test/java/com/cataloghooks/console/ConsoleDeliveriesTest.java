@@ -212,6 +212,22 @@ class ConsoleDeliveriesTest {
         browser.assertAccessible("deliveries at 390 px").screenshot("deliveries-09-narrow");
     }
 
+    @Test
+    void aReaderSeesTheOverviewChartButNoPayloadAndCannotSendAgain() {
+        browser.signIn(TestAuth.READER_KEY);
+        assertEquals("/", browser.path());
+        assertTrue(browser.present(By.id("overall-chart-svg")), "the overview chart is a reader's (counts, no payload)");
+        chartNumbers("overall-chart");
+        browser.go("/deliveries");
+        assertTrue(browser.driver().getPageSource().contains("403"), browser.driver().getPageSource());
+        // forged from a page, with the page's own CSRF token: the role check refuses it, as the API's does
+        browser.go("/");
+        Object status = browser.script("return fetch('/deliveries/retry-matching', {method: 'POST', headers: {'X-CSRF-Token':"
+                + " document.querySelector('meta[name=csrf-token]').content, 'Content-Type': 'application/x-www-form-urlencoded'},"
+                + " body: 'status=failed'}).then(r => r.status);");
+        assertEquals(403L, ((Number) status).longValue());
+    }
+
     /** The chart's summary says these numbers, its table and its bars add up to them. */
     private void assertChart(String id, long succeeded, long retrying, long failed) {
         long[] numbers = chartNumbers(id);
