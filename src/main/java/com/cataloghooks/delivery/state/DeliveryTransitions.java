@@ -316,6 +316,34 @@ public class DeliveryTransitions {
     }
 
     /**
+     * failed → pending, as {@link #redeliver}, for each of {@code deliveryIds} that is still failed and whose webhook
+     * is active (what the API's redeliver requires); the others are left as they are. One statement: the caller
+     * bounds the list.
+     *
+     * @return how many were re-queued
+     */
+    public int redeliverFailed(List<UUID> deliveryIds) {
+        if (deliveryIds.isEmpty()) {
+            return 0;
+        }
+        int requeued = inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("""
+                    UPDATE webhook_deliveries d
+                    SET status = 'pending', attempts = 0, next_attempt_at = now(), completed_at = NULL,
+                        last_error = NULL, lease_owner = NULL, lease_until = NULL, lease_token = NULL, updated_at = now()
+                    FROM webhooks w
+                    WHERE w.id = d.webhook_id AND w.is_active AND d.status = 'failed' AND d.id = ANY (?::uuid[])""")) {
+                update.setArray(1, connection.createArrayOf("uuid", deliveryIds.toArray()));
+                return update.executeUpdate();
+            }
+        });
+        if (requeued > 0) {
+            wakeups.signal();
+        }
+        return requeued;
+    }
+
+    /**
      * A replay's batch of finished deliveries: parameters (1) webhook id, (2) {@code text[]} statuses, (3) since,
      * (4) until, (5, 6) the position after which to read, (7) batch size. One range of
      * {@code webhook_deliveries_webhook_created_idx}, read backwards (ascending) from the position: no sort, and
