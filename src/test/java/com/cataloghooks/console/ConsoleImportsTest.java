@@ -1,6 +1,9 @@
 package com.cataloghooks.console;
 
+import com.cataloghooks.common.web.PageRequest;
+import com.cataloghooks.product.ProductFilter;
 import com.cataloghooks.product.ProductService;
+import com.cataloghooks.product.api.ProductResponse;
 import com.cataloghooks.product.api.CreateProductRequest;
 import com.cataloghooks.testsupport.Browser;
 import com.cataloghooks.testsupport.InfraTestResource;
@@ -197,6 +200,36 @@ class ConsoleImportsTest {
         browser.find(By.id("import-result"));
         assertEquals(Boolean.TRUE, browser.script("return document.documentElement.scrollWidth <= window.innerWidth"));
         browser.assertAccessible("import result at 390 px").screenshot("imports-10-result-narrow");
+    }
+
+    @Test
+    void aFileDroppedOnTheDropZoneIsTheOneImportedAndTheServiceRefusesAnOversizedUploadToo() {
+        String sku = "DROP-" + UUID.randomUUID().toString().substring(0, 8);
+        browser.signIn(TestAuth.DEV_KEY);
+        browser.go("/imports");
+        WebElement zone = browser.find(By.id("drop-zone"));
+        // what the browser does when a person drags a file from their desktop onto the zone and lets go
+        browser.script("var zone = arguments[0]; var data = new DataTransfer();"
+                + " data.items.add(new File(['sku,name\\n' + arguments[1] + ',Dropped kettle\\n'], 'dropped.csv', {type: 'text/csv'}));"
+                + " zone.dispatchEvent(new DragEvent('dragenter', {bubbles: true, cancelable: true, dataTransfer: data}));"
+                + " window.zoneWasMarked = zone.classList.contains('dragging');"
+                + " zone.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: data}));",
+                zone, sku);
+        assertEquals(Boolean.TRUE, browser.script("return window.zoneWasMarked"));
+        browser.awaitText(By.id("file-chosen"), "dropped.csv");
+        browser.click(By.id("start-import"));
+        longWait().until(d -> !browser.all(By.id("import-result")).isEmpty());
+        assertEquals("completed", browser.find(By.id("import-status")).getText());
+        assertEquals("1", browser.find(By.id("import-created")).getText());
+        assertEquals(List.of("Dropped kettle"), products.list(new ProductFilter(sku, null, null, null),
+                new PageRequest(10, 0), null).items().stream().map(ProductResponse::name).toList());
+
+        // past the page's own check: the service refuses an upload over the limit before reading it
+        browser.go("/imports");
+        Object status = browser.script("var data = new FormData(); data.append('file', new Blob([new Uint8Array(9 * 1024 * 1024)],"
+                + " {type: 'text/csv'}), 'big.csv'); return fetch('/imports', {method: 'POST', headers: {'X-CSRF-Token':"
+                + " document.querySelector('meta[name=csrf-token]').content}, body: data}).then(r => r.status + ' ' + r.headers.get('content-type'));");
+        assertEquals("413 text/plain;charset=UTF-8", status);
     }
 
     @Test
