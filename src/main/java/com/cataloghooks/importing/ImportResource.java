@@ -38,8 +38,6 @@ import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import java.io.InputStream;
-import java.util.Locale;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -53,10 +51,6 @@ public class ImportResource {
 
     static final String PATH = "/api/v1/products/imports";
     static final String CSV = "text/csv";
-
-    /** What browsers and tools label a .csv file part with, besides text/csv. */
-    private static final Set<String> CSV_PART_TYPES = Set.of(CSV, "application/csv", "text/plain",
-            "application/vnd.ms-excel", "application/octet-stream");
 
     private final ImportService imports;
     private final UploadStore uploads;
@@ -89,14 +83,8 @@ public class ImportResource {
         if (file == null) {
             throw new InvalidInputException("file", "is required: send the CSV file in the multipart field 'file'");
         }
-        String type = file.contentType() == null ? null
-                : file.contentType().split(";")[0].trim().toLowerCase(Locale.ROOT);
-        if (type != null && !type.isEmpty() && !CSV_PART_TYPES.contains(type)) {
-            throw new UnsupportedMediaException("file", "must be a CSV file (text/csv), not " + type);
-        }
-        requireUtf8("file", file.charSet());
-        String name = filename(filename != null ? filename : file.fileName());
-        return accepted(imports.start(uploads.adopt(file.uploadedFile()), name), uriInfo);
+        return accepted(imports.startUpload(file.uploadedFile(), file.contentType(), file.charSet(),
+                filename != null ? filename : file.fileName()), uriInfo);
     }
 
     @RolesAllowed(Roles.WRITER)
@@ -107,8 +95,8 @@ public class ImportResource {
     @APIResponse(responseCode = "202", description = "Stored and queued")
     public Response uploadBody(InputStream body, @RestQuery String filename, @Context HttpHeaders headers,
                                UriInfo uriInfo) {
-        requireUtf8("Content-Type", headers.getMediaType().getParameters().get("charset"));
-        String name = filename(filename);
+        ImportService.requireUtf8("Content-Type", headers.getMediaType().getParameters().get("charset"));
+        String name = ImportService.filename(filename);
         runner.ensureRoom();
         java.nio.file.Path stored = uploads.save(body);
         return accepted(imports.start(stored, name), uriInfo);
@@ -162,19 +150,5 @@ public class ImportResource {
         String status = PATH + "/" + task;
         return Response.accepted(new TaskAccepted(task, "queued", status, status + "/events"))
                 .location(uriInfo.getBaseUriBuilder().path(status).build()).build();
-    }
-
-    private static void requireUtf8(String field, String charset) {
-        if (charset != null && !charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
-            throw new UnsupportedMediaException(field, "the CSV must be UTF-8, not " + charset);
-        }
-    }
-
-    private static String filename(String raw) {
-        String name = QueryParams.textParam("filename", raw, 255);
-        if (name != null && name.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidInputException("filename", "must not contain line breaks or control characters");
-        }
-        return name == null ? "upload.csv" : name;
     }
 }

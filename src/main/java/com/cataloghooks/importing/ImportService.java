@@ -2,6 +2,9 @@ package com.cataloghooks.importing;
 
 import com.cataloghooks.common.config.CatalogConfig;
 import com.cataloghooks.common.db.LockConflicts;
+import com.cataloghooks.common.error.InvalidInputException;
+import com.cataloghooks.common.error.UnsupportedMediaException;
+import com.cataloghooks.common.web.QueryParams;
 import com.cataloghooks.product.ProductBulkWriter;
 import com.cataloghooks.product.ProductRow;
 import com.cataloghooks.task.ProgressStep;
@@ -16,6 +19,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -47,6 +52,49 @@ public class ImportService {
         this.writer = writer;
         this.uploads = uploads;
         this.config = config;
+    }
+
+    /** What browsers and tools label a .csv file part with, besides text/csv. */
+    private static final Set<String> CSV_PART_TYPES = Set.of("text/csv", "application/csv", "text/plain",
+            "application/vnd.ms-excel", "application/octet-stream");
+
+    /**
+     * Imports a file that Quarkus stored from a multipart upload (the API's and the console's), after the checks
+     * every such upload passes, in this order: a CSV part by its content type (415), UTF-8 (415), a usable file
+     * name (400), then not over {@code catalog.imports.max-upload-size} (413) and not empty (400).
+     *
+     * @param contentType the part's content type, may be null
+     * @param charset     the part's charset, may be null
+     * @param filename    the name to show, may be null ({@code upload.csv})
+     * @return the task id
+     */
+    public UUID startUpload(Path uploaded, String contentType, String charset, String filename) {
+        String type = contentType == null ? null : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        if (type != null && !type.isEmpty() && !CSV_PART_TYPES.contains(type)) {
+            throw new UnsupportedMediaException("file", "must be a CSV file (text/csv), not " + type);
+        }
+        requireUtf8("file", charset);
+        String name = filename(filename);
+        return start(uploads.adopt(uploaded), name);
+    }
+
+    /** The largest upload accepted, in bytes ({@code catalog.imports.max-upload-size}). */
+    public long maxUploadSize() {
+        return uploads.limit();
+    }
+
+    static void requireUtf8(String field, String charset) {
+        if (charset != null && !charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+            throw new UnsupportedMediaException(field, "the CSV must be UTF-8, not " + charset);
+        }
+    }
+
+    static String filename(String raw) {
+        String name = QueryParams.textParam("filename", raw, 255);
+        if (name != null && name.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidInputException("filename", "must not contain line breaks or control characters");
+        }
+        return name == null ? "upload.csv" : name;
     }
 
     /** Queues the import of a stored upload, which it then owns (and deletes at the end); returns the task id. */

@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * A task's progress as Server-Sent Events: the task's state now, then every
@@ -49,9 +50,17 @@ public class TaskEvents {
 
     /** Checks that the task exists (404 otherwise) before the stream begins, then streams it. */
     public Multi<OutboundSseEvent> stream(TaskKind kind, UUID id, Sse sse) {
+        return stream(kind, id, sse, this::json);
+    }
+
+    /**
+     * The same stream (same events, names and timing), each state written by {@code render} instead of as JSON:
+     * the console sends HTML fragments. {@code render} runs on a worker thread, outside any request scope.
+     */
+    public Multi<OutboundSseEvent> stream(TaskKind kind, UUID id, Sse sse, Function<TaskResponse, String> render) {
         TaskResponse first = service.get(kind, id);
         return Multi.createFrom().emitter(emitter -> {
-            Stream stream = new Stream(emitter, sse, kind, id);
+            Stream stream = new Stream(emitter, sse, kind, id, render);
             if (stream.send(first)) {
                 return;
             }
@@ -72,8 +81,11 @@ public class TaskEvents {
         private final UUID id;
         private final AtomicBoolean done = new AtomicBoolean();
         private final AtomicBoolean reading = new AtomicBoolean();
+        private final Function<TaskResponse, String> render;
 
-        Stream(MultiEmitter<? super OutboundSseEvent> emitter, Sse sse, TaskKind kind, UUID id) {
+        Stream(MultiEmitter<? super OutboundSseEvent> emitter, Sse sse, TaskKind kind, UUID id,
+               Function<TaskResponse, String> render) {
+            this.render = render;
             this.emitter = emitter;
             this.sse = sse;
             this.kind = kind;
@@ -109,8 +121,8 @@ public class TaskEvents {
             boolean last = TaskStatus.fromWire(task.status()).finished();
             emitter.emit(sse.newEventBuilder()
                     .name(last ? task.status() : "progress")
-                    .mediaType(MediaType.TEXT_PLAIN_TYPE) // the JSON is written here, sent as is
-                    .data(String.class, json(task))
+                    .mediaType(MediaType.TEXT_PLAIN_TYPE) // the data is written here, sent as is
+                    .data(String.class, render.apply(task))
                     .build());
             if (last) {
                 done.set(true);
