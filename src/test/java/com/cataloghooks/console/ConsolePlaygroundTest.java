@@ -110,6 +110,7 @@ class ConsolePlaygroundTest {
         assertTrue(headers.get("webhook-signature").matches("v1,[A-Za-z0-9+/=]+"), headers.toString());
         assertTrue(headers.containsKey("webhook-id") && headers.containsKey("webhook-timestamp"), headers.toString());
         assertEquals(List.of(List.of("Current secret", VERIFIES, VERIFIES)), verification(signed));
+        show(signed.findElement(By.cssSelector("table.verification")));
         browser.assertAccessible("playground, inbox verified").screenshot("playground-03-inbox-verified");
 
         // a rotation (another page's business): arranged through the service
@@ -128,6 +129,7 @@ class ConsolePlaygroundTest {
         List<List<String>> older = verification(entries().get(1));
         assertEquals(List.of("Current secret", DOES_NOT, DOES_NOT), older.get(0));
         assertEquals(List.of("Previous secret (rotation grace period)", VERIFIES, VERIFIES), older.get(1));
+        show(rotated.findElement(By.cssSelector("table.verification")));
         browser.assertAccessible("playground, rotation").screenshot("playground-04-rotation-both-verify");
 
         browser.click(By.id("clear-inbox")).acceptConfirm();
@@ -165,9 +167,13 @@ class ConsolePlaygroundTest {
         assertEquals("********", headers.get("X-Api-Key"));
         assertFalse(browser.driver().getPageSource().contains("not-for-the-page"));
         assertEquals(List.of(List.of("Current secret", VERIFIES, VERIFIES)), verification(result));
+        show(result);
         browser.assertAccessible("playground, test send").screenshot("playground-05-test-send");
 
         browser.width(390);
+        browser.await(d -> ((Number) browser.script("return window.innerWidth")).intValue() <= 400);
+        assertEquals(0L, ((Number) browser.script("return Math.max(0, document.documentElement.scrollWidth"
+                + " - document.documentElement.clientWidth)")).longValue(), "no sideways scrolling at 390 px");
         browser.assertAccessible("playground at 390 px").screenshot("playground-06-narrow");
     }
 
@@ -194,6 +200,11 @@ class ConsolePlaygroundTest {
     private WebhookResponse webhook(String url, Map<String, String> headers) {
         return webhooks.create(new CreateWebhookRequest(url, List.of("product.created"), null, "playground test",
                 false, headers, 0, 5, true, null, null, null));
+    }
+
+    /** Scrolls so the screenshot shows {@code element}. */
+    private void show(WebElement element) {
+        browser.script("arguments[0].scrollIntoView({block: 'center'});", element);
     }
 
     private void select(String id, String value) {
