@@ -1,5 +1,6 @@
 package com.cataloghooks.console;
 
+import com.cataloghooks.console.playground.PlaygroundInbox;
 import com.cataloghooks.testsupport.Browser;
 import com.cataloghooks.testsupport.InfraTestResource;
 import com.cataloghooks.testsupport.TestAuth;
@@ -43,6 +44,9 @@ class ConsolePlaygroundTest {
 
     @Inject
     WebhookService webhooks;
+
+    @Inject
+    PlaygroundInbox inbox;
 
     private Browser browser;
     private TestReceiver receiver;
@@ -195,6 +199,23 @@ class ConsolePlaygroundTest {
             assertEquals(403L, ((Number) status).longValue(), path);
         }
         assertTrue(receiver.requests("/reader").isEmpty());
+    }
+
+    @Test
+    void theInboxKeepsAtMostFiftyRequestsPerPrincipalAndNoBodyOver64KiB() {
+        String principal = "bounds-" + java.util.UUID.randomUUID();
+        for (int i = 0; i < PlaygroundInbox.MAX_PER_PRINCIPAL + 5; i++) {
+            inbox.store(principal, null, null, "product.created", "(playground inbox)", Map.of("n", "" + i), "{\"n\":" + i + "}");
+        }
+        List<PlaygroundInbox.Entry> kept = inbox.list(principal);
+        assertEquals(PlaygroundInbox.MAX_PER_PRINCIPAL, kept.size());
+        assertEquals("{\"n\":" + (PlaygroundInbox.MAX_PER_PRINCIPAL + 4) + "}", kept.get(0).body());
+        assertEquals("{\"n\":5}", kept.get(kept.size() - 1).body());
+        assertTrue(kept.get(0).expiresAt().isBefore(kept.get(0).receivedAt().plus(java.time.Duration.ofMinutes(61))));
+        String tooBig = "{\"x\":\"" + "a".repeat(PlaygroundInbox.MAX_BODY_BYTES) + "\"}";
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> inbox.store(principal, null, null, "product.created", null, Map.of(), tooBig));
+        assertTrue(inbox.list("someone-else-" + principal).isEmpty());
     }
 
     private WebhookResponse webhook(String url, Map<String, String> headers) {

@@ -28,9 +28,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class PlaygroundInbox {
 
-    static final int MAX_PER_PRINCIPAL = 50;
+    public static final int MAX_PER_PRINCIPAL = 50;
     static final Duration LIFETIME = Duration.ofHours(1);
-    static final int MAX_BODY_BYTES = 64 * 1024;
+    public static final int MAX_BODY_BYTES = 64 * 1024;
     private static final int EXPIRED_PURGE_BATCH = 1000;
     private static final TypeReference<LinkedHashMap<String, String>> HEADERS = new TypeReference<>() {
     };
@@ -55,7 +55,7 @@ public class PlaygroundInbox {
     }
 
     /** Keeps a request for {@code principal}; purges expired rows and the principal's oldest beyond the bound. */
-    void store(String principal, UUID webhookId, String playgroundSecret, String event, String url,
+    public void store(String principal, UUID webhookId, String playgroundSecret, String event, String url,
                Map<String, String> headers, String body) {
         if (body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
             throw new IllegalArgumentException("body over " + MAX_BODY_BYTES + " bytes");
@@ -97,7 +97,7 @@ public class PlaygroundInbox {
     }
 
     /** The principal's requests that have not expired, newest first. */
-    List<Entry> list(String principal) {
+    public List<Entry> list(String principal) {
         return JdbcTransaction.run(dataSource, connection -> {
             List<Entry> entries = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("SELECT id, received_at, expires_at, webhook_id, "
