@@ -24,6 +24,7 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -68,21 +69,28 @@ public class ReceiverHttp {
     }
 
     Uni<AttemptResult> post(OutgoingRequest request) {
-        return Uni.createFrom().emitter(emitter -> new Exchange(request, emitter).start());
+        return post(request, null);
+    }
+
+    /** As {@link #post(OutgoingRequest)}, also copying the receiver's answer headers into {@code answerHeaders}. */
+    Uni<AttemptResult> post(OutgoingRequest request, Map<String, String> answerHeaders) {
+        return Uni.createFrom().emitter(emitter -> new Exchange(request, emitter, answerHeaders).start());
     }
 
     /** One request and its answer; ends exactly once, whichever comes first: the answer, a failure, the deadline. */
     private final class Exchange {
         private final OutgoingRequest request;
         private final UniEmitter<? super AttemptResult> emitter;
+        private final Map<String, String> answerHeaders;
         private final long start = System.nanoTime();
         private final AtomicBoolean ended = new AtomicBoolean();
         private volatile HttpClientRequest sent;
         private long timer;
 
-        Exchange(OutgoingRequest request, UniEmitter<? super AttemptResult> emitter) {
+        Exchange(OutgoingRequest request, UniEmitter<? super AttemptResult> emitter, Map<String, String> answerHeaders) {
             this.request = request;
             this.emitter = emitter;
+            this.answerHeaders = answerHeaders;
         }
 
         void start() {
@@ -137,6 +145,12 @@ public class ReceiverHttp {
         }
 
         private void answered(HttpClientResponse response) {
+            if (answerHeaders != null) {
+                synchronized (answerHeaders) {
+                    response.headers().forEach(header -> answerHeaders.merge(header.getKey(), header.getValue(),
+                            (a, b) -> a + ", " + b));
+                }
+            }
             ResponseText text = new ResponseText(bodyLimit);
             response.handler(chunk -> {
                 if (text.add(chunk) && end(result(response, text))) {

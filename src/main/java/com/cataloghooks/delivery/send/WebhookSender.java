@@ -75,6 +75,11 @@ public class WebhookSender {
         return http.post(request);
     }
 
+    /** As {@link #sendOnce(OutgoingRequest)}, also copying the receiver's answer headers into {@code answerHeaders}. */
+    public Uni<AttemptResult> sendOnce(OutgoingRequest request, java.util.Map<String, String> answerHeaders) {
+        return http.post(request, answerHeaders);
+    }
+
     /**
      * The attempt numbered {@code number}: none (a null result) when its attempts were used up before it could
      * finish (e.g. {@code retry_count} lowered, claims lost); a failure without a request when its webhook's stored

@@ -3,6 +3,7 @@ package com.cataloghooks.delivery.send;
 import com.cataloghooks.delivery.history.WebhookLog;
 import com.cataloghooks.delivery.history.WebhookLogRepository;
 import com.cataloghooks.delivery.state.AttemptResult;
+import com.cataloghooks.common.crypto.StoredSecrets;
 import com.cataloghooks.common.error.InvalidInputException;
 import com.cataloghooks.common.event.EventType;
 import com.cataloghooks.delivery.api.TestWebhookRequest;
@@ -45,22 +46,78 @@ public class WebhookTester {
     }
 
     public TestWebhookResponse test(UUID webhookId, TestWebhookRequest request) {
+        return testShowing(webhookId, request).outcome();
+    }
+
+    /**
+     * A test request as this tester makes it, for showing: method, URL, every header (custom header values masked,
+     * as the API shows them; the signatures are real) and the body, byte for byte.
+     */
+    public record Prepared(String method, String url, Map<String, String> headers, String body, String event) {
+    }
+
+    /** One test send as the console's playground shows it: the request as sent, the outcome, the answer's headers. */
+    public record Shown(Prepared request, TestWebhookResponse outcome, Map<String, String> answerHeaders) {
+    }
+
+    /** As {@link #test}, also returning the request exactly as sent and the receiver's answer headers. */
+    public Shown testShowing(UUID webhookId, TestWebhookRequest request) {
         WebhookTarget webhook = webhooks.target(webhookId);
         String event = eventOf(webhook, request);
-        Map<String, Object> payload = request == null || request.payload() == null
-                ? exampleFor(event)
-                : request.payload();
         UUID eventId = UUID.randomUUID();
-        String body = body(event, payload);
+        String body = body(event, payloadOf(event, request));
         OutgoingRequest outgoing = OutgoingRequest.build(webhook.url(), webhook.secret(), webhook.previousSecret(), webhook.headers(),
                 eventId, event, body, webhook.timeoutSeconds(), Instant.now().getEpochSecond());
         AttemptResult result;
+        Map<String, String> answerHeaders = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
         try (TestSendLimit.Slot slot = limit.acquire(webhookId)) {
-            result = sender.sendOnce(outgoing).await().atMost(Duration.ofSeconds(webhook.timeoutSeconds() + 10L));
+            result = sender.sendOnce(outgoing, answerHeaders)
+                    .await().atMost(Duration.ofSeconds(webhook.timeoutSeconds() + 10L));
         }
         log(webhookId, eventId, event, body, result);
-        return new TestWebhookResponse(result.success(), result.statusCode(), result.responseTimeMs(),
-                result.responseBody(), result.error());
+        Map<String, String> answered;
+        synchronized (answerHeaders) {
+            answered = new LinkedHashMap<>(answerHeaders);
+        }
+        return new Shown(shown(outgoing, webhook.headers(), event),
+                new TestWebhookResponse(result.success(), result.statusCode(), result.responseTimeMs(),
+                        result.responseBody(), result.error()), answered);
+    }
+
+    /**
+     * The request a test send to the webhook would make now, signed with its secret (and its previous one during a
+     * rotation's grace period), not sent and not logged: what the console's playground inbox keeps.
+     */
+    public Prepared prepare(UUID webhookId, TestWebhookRequest request) {
+        WebhookTarget webhook = webhooks.target(webhookId);
+        String event = eventOf(webhook, request);
+        String body = body(event, payloadOf(event, request));
+        OutgoingRequest outgoing = OutgoingRequest.build(webhook.url(), webhook.secret(), webhook.previousSecret(),
+                webhook.headers(), UUID.randomUUID(), event, body, webhook.timeoutSeconds(),
+                Instant.now().getEpochSecond());
+        return shown(outgoing, webhook.headers(), event);
+    }
+
+    /** As {@link #prepare(UUID, TestWebhookRequest)}, for no webhook: to {@code url}, signed with {@code secret}. */
+    public Prepared prepare(String url, String secret, TestWebhookRequest request) {
+        if (request == null || request.event() == null) {
+            throw new InvalidInputException("event", "must name an event; known: " + EventType.wireNames());
+        }
+        String event = eventOf(null, request);
+        String body = body(event, payloadOf(event, request));
+        OutgoingRequest outgoing = OutgoingRequest.build(url, secret, null, Map.of(), UUID.randomUUID(), event, body,
+                1, Instant.now().getEpochSecond());
+        return shown(outgoing, Map.of(), event);
+    }
+
+    private static Prepared shown(OutgoingRequest outgoing, Map<String, String> customHeaders, String event) {
+        Map<String, String> headers = new LinkedHashMap<>(outgoing.headers());
+        customHeaders.keySet().forEach(name -> headers.computeIfPresent(name, (n, value) -> StoredSecrets.MASK));
+        return new Prepared("POST", outgoing.url(), headers, outgoing.body(), event);
+    }
+
+    private static Map<String, Object> payloadOf(String event, TestWebhookRequest request) {
+        return request == null || request.payload() == null ? exampleFor(event) : request.payload();
     }
 
     private void log(UUID webhookId, UUID eventId, String event, String body, AttemptResult result) {
