@@ -1,6 +1,7 @@
 package com.cataloghooks.webhook.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
@@ -19,7 +20,8 @@ public record WebhookResponse(UUID id, String url, List<String> events, boolean 
                               Instant lastTriggeredAt,
                               @Schema(nullable = true) String lastError, long successCount, long failureCount,
                               Instant createdAt, Instant updatedAt,
-                              @Schema(implementation = Object.class, nullable = true) Map<String, Object> filter,
+                              @Schema(type = SchemaType.OBJECT, nullable = true, description = "The payload filter; null when none")
+                              Map<String, Object> filter,
                               boolean ordered, @Schema(nullable = true) Integer rateLimitPerSecond,
                               @Schema(description = "Why the service deactivated it: 410 Gone, or failing for days",
                                       nullable = true)
