@@ -1,6 +1,7 @@
 package com.cataloghooks.webhook;
 
 import com.cataloghooks.common.event.EventType;
+import com.cataloghooks.common.error.Problem;
 import com.cataloghooks.common.web.Page;
 import com.cataloghooks.common.web.PageRequest;
 import com.cataloghooks.common.web.QueryParams;
@@ -24,14 +25,14 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import com.cataloghooks.webhook.api.RotateSecretRequest;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.headers.Header;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -134,6 +135,9 @@ public class WebhookResource {
                     + " interrupted (503) leaves the webhook inactive, with a disabled_reason saying so: DELETE it"
                     + " again to finish.")
     @APIResponse(responseCode = "204", description = "Deleted, with its deliveries and logs")
+    // a 204 has no body to negotiate: a client that accepts only the problem+json of the failures (what generated
+    // clients send when 204 is the only success) must not get 406
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     public Response delete(@RestPath String id) {
         service.delete(QueryParams.pathId("webhook", id));
         return Response.noContent().build();
