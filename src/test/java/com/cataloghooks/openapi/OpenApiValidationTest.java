@@ -146,6 +146,8 @@ class OpenApiValidationTest extends ReceiverTest {
         api().contentType(ContentType.JSON).body(obj("event", "product.created", "payload", obj("id", "test-123")))
                 .when().post("/api/v1/webhooks/" + webhookId + "/test").then().statusCode(200)
                 .body("success", equalTo(true));
+        api().contentType(ContentType.JSON).when().post("/api/v1/webhooks/" + webhookId + "/test") // no body
+                .then().statusCode(200);
         api().contentType(ContentType.JSON).body(obj("grace_period_seconds", 60))
                 .when().post("/api/v1/webhooks/" + webhookId + "/secret/rotate").then().statusCode(200)
                 .body("secret", notNullValue());
