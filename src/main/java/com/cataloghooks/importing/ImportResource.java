@@ -1,6 +1,7 @@
 package com.cataloghooks.importing;
 
 import com.cataloghooks.common.error.InvalidInputException;
+import com.cataloghooks.common.error.Problem;
 import com.cataloghooks.common.error.UnsupportedMediaException;
 import com.cataloghooks.common.web.Page;
 import com.cataloghooks.common.web.PageRequest;
@@ -29,6 +30,10 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -70,13 +75,18 @@ public class ImportResource {
     @RolesAllowed(Roles.WRITER)
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @Operation(summary = "Import products from a CSV file (multipart field 'file')",
+    @Operation(operationId = "importProducts", summary = "Import products from a CSV file (multipart field 'file')",
             description = "Columns by header: sku and name required; description and active optional. Upsert by"
                     + " SKU, any case. Answers 202 once the file is stored; follow status_url or events_url.")
-    @APIResponse(responseCode = "202", description = "Stored and queued")
-    @APIResponse(responseCode = "413", description = "Larger than catalog.imports.max-upload-size")
-    @APIResponse(responseCode = "415", description = "Not a CSV file")
-    @APIResponse(responseCode = "503", description = "Too many imports unfinished on this instance; try again later")
+    @APIResponse(responseCode = "202", description = "Stored and queued",
+            headers = @Header(name = "Location", schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(schema = @Schema(implementation = TaskAccepted.class)))
+    @APIResponse(responseCode = "413", description = "Larger than catalog.imports.max-upload-size",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "415", description = "Not a CSV file, or not UTF-8",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "503", description = "Too many imports unfinished on this instance; try again later",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response uploadForm(@RestForm("file") FileUpload file,
                                @Parameter(description = "Overrides the file part's name") @RestForm String filename,
                                UriInfo uriInfo) {
@@ -90,9 +100,12 @@ public class ImportResource {
     @RolesAllowed(Roles.WRITER)
     @POST
     @Consumes({CSV, "application/csv"})
-    @Operation(summary = "Import products from a CSV request body", description = "Same as the multipart upload;"
+    @Operation(operationId = "importProducts",
+            summary = "Import products from a CSV request body", description = "Same as the multipart upload;"
             + " the file name comes from the filename query parameter.")
-    @APIResponse(responseCode = "202", description = "Stored and queued")
+    @APIResponse(responseCode = "202", description = "Stored and queued",
+            headers = @Header(name = "Location", schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(schema = @Schema(implementation = TaskAccepted.class)))
     public Response uploadBody(InputStream body, @RestQuery String filename, @Context HttpHeaders headers,
                                UriInfo uriInfo) {
         ImportService.requireUtf8("Content-Type", headers.getMediaType().getParameters().get("charset"));
@@ -113,7 +126,7 @@ public class ImportResource {
 
     @RolesAllowed(Roles.READER)
     @GET
-    @Operation(summary = "List imports, newest first")
+    @Operation(operationId = "listImports", summary = "List imports, newest first")
     public Page<TaskResponse> list(@RestQuery String limit, @RestQuery String offset) {
         return tasks.list(TaskKind.IMPORT, PageRequest.parse(limit, offset, 20, 100));
     }
@@ -121,7 +134,7 @@ public class ImportResource {
     @RolesAllowed(Roles.READER)
     @GET
     @Path("/{id}")
-    @Operation(summary = "An import's state: status, counts, the first row errors")
+    @Operation(operationId = "getImport", summary = "An import's state: status, counts, the first row errors")
     public TaskResponse get(@RestPath String id) {
         return tasks.get(TaskKind.IMPORT, QueryParams.pathId("import", id));
     }
@@ -129,9 +142,11 @@ public class ImportResource {
     @RolesAllowed(Roles.WRITER)
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Cancel an import (rows already imported stay)")
-    @APIResponse(responseCode = "202", description = "Cancelled, or the import stops at its next batch")
-    @APIResponse(responseCode = "409", description = "The import has already ended")
+    @Operation(operationId = "cancelImport", summary = "Cancel an import (rows already imported stay)")
+    @APIResponse(responseCode = "202", description = "Cancelled, or the import stops at its next batch",
+            content = @Content(schema = @Schema(implementation = TaskResponse.class)))
+    @APIResponse(responseCode = "409", description = "The import has already ended",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response cancel(@RestPath String id) {
         return Response.accepted(tasks.cancel(TaskKind.IMPORT, QueryParams.pathId("import", id))).build();
     }
@@ -141,7 +156,10 @@ public class ImportResource {
     @Path("/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Blocking
-    @Operation(summary = "Live progress (Server-Sent Events): 'progress' at least once a second, then the final status")
+    @Operation(operationId = "streamImportEvents",
+            summary = "Live progress (Server-Sent Events): 'progress' at least once a second, then the final status")
+    @APIResponse(responseCode = "200", description = "The task's state as events: 'progress', then its final status",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
     public Multi<OutboundSseEvent> events(@RestPath String id, @Context Sse sse) {
         return events.stream(TaskKind.IMPORT, QueryParams.pathId("import", id), sse);
     }

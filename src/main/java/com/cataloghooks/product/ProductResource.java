@@ -1,6 +1,7 @@
 package com.cataloghooks.product;
 
 import com.cataloghooks.common.error.InvalidInputException;
+import com.cataloghooks.common.error.Problem;
 import com.cataloghooks.common.web.Page;
 import com.cataloghooks.common.web.PageRequest;
 import com.cataloghooks.common.web.QueryParams;
@@ -23,6 +24,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -53,7 +58,12 @@ public class ProductResource {
 
     @RolesAllowed(Roles.WRITER)
     @POST
-    @Operation(summary = "Create a product (emits product.created)")
+    @Operation(operationId = "createProduct", summary = "Create a product (emits product.created)")
+    @APIResponse(responseCode = "201", description = "The product created; Location names it",
+            headers = @Header(name = "Location", schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(schema = @Schema(implementation = ProductResponse.class)))
+    @APIResponse(responseCode = "409", description = "A product with this SKU exists (any case)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response create(@Valid @NotNull CreateProductRequest request,
                            @Parameter(description = OPT_OUT) @RestQuery("trigger_webhooks") String triggerWebhooks,
                            UriInfo uriInfo) {
@@ -64,7 +74,7 @@ public class ProductResource {
 
     @RolesAllowed(Roles.READER)
     @GET
-    @Operation(summary = "List products, newest first, with optional filters")
+    @Operation(operationId = "listProducts", summary = "List products, newest first, with optional filters")
     public Page<ProductResponse> list(@RestQuery String limit, @RestQuery String offset,
                                       @Parameter(description = "Exact SKU, any case") @RestQuery String sku,
                                       @Parameter(description = "Part of the name, any case") @RestQuery String name,
@@ -82,7 +92,7 @@ public class ProductResource {
     @RolesAllowed(Roles.READER)
     @GET
     @Path("/{id}")
-    @Operation(summary = "Get a product")
+    @Operation(operationId = "getProduct", summary = "Get a product")
     public ProductResponse get(@RestPath String id) {
         return service.get(QueryParams.pathId("product", id));
     }
@@ -90,7 +100,13 @@ public class ProductResource {
     @RolesAllowed(Roles.WRITER)
     @PUT
     @Path("/{id}")
-    @Operation(summary = "Update some fields of a product (emits product.updated when something changed)")
+    @Operation(operationId = "updateProduct",
+            summary = "Update some fields of a product (emits product.updated when something changed)")
+    @APIResponse(responseCode = "409",
+            description = "Another product has this SKU (any case), or the product changed meanwhile",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "200", description = "The product as it is now",
+            content = @Content(schema = @Schema(implementation = ProductResponse.class)))
     public ProductResponse update(@RestPath String id, @Valid @NotNull UpdateProductRequest request,
                                   @Parameter(description = OPT_OUT) @RestQuery("trigger_webhooks") String triggerWebhooks) {
         return service.update(QueryParams.pathId("product", id), request, trigger(triggerWebhooks));
@@ -99,7 +115,11 @@ public class ProductResource {
     @RolesAllowed(Roles.WRITER)
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Delete a product (emits product.deleted)")
+    @Operation(operationId = "deleteProduct", summary = "Delete a product (emits product.deleted)")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    // a 204 has no body to negotiate: a client that accepts only the problem+json of the failures (what generated
+    // clients send when 204 is the only success) must not get 406
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     public Response delete(@RestPath String id,
                            @Parameter(description = OPT_OUT) @RestQuery("trigger_webhooks") String triggerWebhooks) {
         service.delete(QueryParams.pathId("product", id), trigger(triggerWebhooks));
@@ -108,10 +128,13 @@ public class ProductResource {
 
     @RolesAllowed(Roles.WRITER)
     @DELETE
-    @Operation(summary = "Delete every product matching the filters, as a background task",
+    @Operation(operationId = "deleteProducts",
+            summary = "Delete every product matching the filters, as a background task",
             description = "Needs confirm=true. Without filters, deletes the whole catalog. Emits product.deleted"
                     + " per product unless trigger_webhooks=false. Answers 202 with where to follow the task.")
-    @APIResponse(responseCode = "202", description = "The deletion is queued")
+    @APIResponse(responseCode = "202", description = "The deletion is queued",
+            headers = @Header(name = "Location", schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(schema = @Schema(implementation = TaskAccepted.class)))
     public Response deleteMatching(@Parameter(description = "Must be true") @RestQuery String confirm,
                                    @RestQuery String sku, @RestQuery String name, @RestQuery String active,
                                    @RestQuery String q,

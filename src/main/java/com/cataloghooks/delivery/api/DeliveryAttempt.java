@@ -1,12 +1,15 @@
 package com.cataloghooks.delivery.api;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
 import java.util.UUID;
 
 /** One attempt of a delivery, as its log row keeps it ({@code response_body} cut to 1,000 characters). */
 @RegisterForReflection
-public record DeliveryAttempt(UUID id, int attempt, Integer statusCode, Integer responseTimeMs, String responseBody,
-                              String error, Instant createdAt) {
+public record DeliveryAttempt(UUID id, int attempt, @Schema(nullable = true) Integer statusCode,
+                              @Schema(nullable = true) Integer responseTimeMs,
+                              @Schema(nullable = true) String responseBody, @Schema(nullable = true) String error,
+                              Instant createdAt) {
 }

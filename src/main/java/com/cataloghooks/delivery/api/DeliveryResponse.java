@@ -15,8 +15,13 @@ import java.util.UUID;
 @RegisterForReflection
 public record DeliveryResponse(UUID id, UUID webhookId, UUID eventId, String event,
                                @Schema(enumeration = {"pending", "in_flight", "succeeded", "failed"}) String status,
-                               int attempts, Instant nextAttemptAt, String lastError,
+                               int attempts,
+                               @Schema(implementation = String.class, format = "date-time", nullable = true)
+                               Instant nextAttemptAt,
+                               @Schema(nullable = true) String lastError,
                                @Schema(implementation = Object.class) @JsonRawValue String payload,
-                               Instant createdAt, Instant updatedAt, Instant completedAt,
+                               Instant createdAt, Instant updatedAt,
+                               @Schema(implementation = String.class, format = "date-time", nullable = true)
+                               Instant completedAt,
                                List<DeliveryAttempt> attemptLog) {
 }

@@ -38,7 +38,7 @@ public class DeliveryLogResource {
     @RolesAllowed(Roles.DELIVERY_PAYLOAD_READER)
     @GET
     @Transactional
-    @Operation(summary = "Every attempt to reach the webhook, newest first",
+    @Operation(operationId = "listWebhookLogs", summary = "Every attempt to reach the webhook, newest first",
             description = "The page shape of every list; has_more tells whether another page follows (attempt logs"
                     + " are not counted: a busy webhook has millions).")
     public Page<WebhookLogResponse> logs(@RestPath String id, @RestQuery String limit, @RestQuery String offset) {

@@ -1,5 +1,6 @@
 package com.cataloghooks.delivery.web;
 
+import com.cataloghooks.common.error.Problem;
 import com.cataloghooks.delivery.state.DeliveryTransitions;
 import com.cataloghooks.delivery.history.DeliveryQueries;
 import com.cataloghooks.delivery.plan.Replay;
@@ -30,11 +31,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -72,7 +75,8 @@ public class DeliveryResource {
     @RolesAllowed(Roles.DELIVERY_PAYLOAD_READER)
     @GET
     @Path("/deliveries")
-    @Operation(summary = "The webhook's deliveries, newest first, each with its attempts",
+    @Operation(operationId = "listDeliveries",
+            summary = "The webhook's deliveries, newest first, each with its attempts",
             description = "Keyset paging: pass the page's next_cursor as 'after' for the next page. 'since' and"
                     + " 'until' bound when the delivery was planned (ISO-8601 instants, until exclusive).")
     public Page<DeliveryResponse> list(
@@ -103,7 +107,7 @@ public class DeliveryResource {
     @RolesAllowed(Roles.DELIVERY_PAYLOAD_READER)
     @GET
     @Path("/deliveries/{deliveryId}")
-    @Operation(summary = "One delivery with its attempts")
+    @Operation(operationId = "getDelivery", summary = "One delivery with its attempts")
     public DeliveryResponse get(@RestPath String id, @RestPath String deliveryId) {
         UUID webhookId = QueryParams.pathId("webhook", id);
         UUID delivery = QueryParams.pathId("delivery", deliveryId);
@@ -117,10 +121,14 @@ public class DeliveryResource {
     @RolesAllowed(Roles.WEBHOOK_ADMIN)
     @POST
     @Path("/deliveries/{deliveryId}/redeliver")
-    @Operation(summary = "Send a finished delivery again",
+    @Operation(operationId = "redeliverDelivery", summary = "Send a finished delivery again",
             description = "The delivery goes back to pending with a fresh set of attempts. Its requests keep the"
                     + " event's webhook-id, so a receiver that already handled it can tell. 409 while it is still"
                     + " pending or in flight, or while the webhook is inactive.")
+    @APIResponse(responseCode = "202", description = "Back to pending, with a fresh set of attempts",
+            content = @Content(schema = @Schema(implementation = DeliveryResponse.class)))
+    @APIResponse(responseCode = "409", description = "The delivery is pending or in flight, or the webhook is inactive",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response redeliver(@RestPath String id, @RestPath String deliveryId) {
         UUID webhookId = QueryParams.pathId("webhook", id);
         UUID delivery = QueryParams.pathId("delivery", deliveryId);
@@ -140,7 +148,8 @@ public class DeliveryResource {
     @POST
     @Path("/replay")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Send a window of the webhook's deliveries again, as a background task",
+    @Operation(operationId = "replayDeliveries",
+            summary = "Send a window of the webhook's deliveries again, as a background task",
             description = "Re-queues the finished deliveries planned in [since, until) with the given status, and"
                     + " (unless include_missed is false) plans the events of the window the webhook never got, e.g."
                     + " while it was inactive. Answers how many of each, counted now, and the task to follow. One"
@@ -149,6 +158,11 @@ public class DeliveryResource {
             schema = @Schema(implementation = ReplayRequest.class),
             examples = @ExampleObject(name = "failed deliveries of one day", value = """
                     {"since": "2026-11-30T00:00:00Z", "until": "2026-12-01T00:00:00Z", "status": "failed"}""")))
+    @APIResponse(responseCode = "202", description = "The replay task is queued",
+            content = @Content(schema = @Schema(implementation = ReplayAccepted.class)))
+    @APIResponse(responseCode = "409",
+            description = "Another replay of this webhook is queued or running, or the webhook is inactive",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response replay(@RestPath String id, @Valid @NotNull ReplayRequest request) {
         UUID webhookId = QueryParams.pathId("webhook", id);
         webhooks.requireActive(webhookId);
@@ -171,7 +185,8 @@ public class DeliveryResource {
     @RolesAllowed(Roles.WEBHOOK_ADMIN)
     @GET
     @Path("/replays/{taskId}")
-    @Operation(summary = "A replay's progress: 'updated' deliveries re-queued, 'created' missed events planned")
+    @Operation(operationId = "getReplay",
+            summary = "A replay's progress: 'updated' deliveries re-queued, 'created' missed events planned")
     public TaskResponse replayTask(@RestPath String id, @RestPath String taskId) {
         UUID webhookId = QueryParams.pathId("webhook", id);
         webhooks.requireExists(webhookId);

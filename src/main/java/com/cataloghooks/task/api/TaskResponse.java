@@ -1,6 +1,7 @@
 package com.cataloghooks.task.api;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
 import java.util.List;
@@ -12,8 +13,15 @@ import java.util.UUID;
  * products removed.
  */
 @RegisterForReflection
-public record TaskResponse(UUID taskId, String kind, String status, String filename, Long totalRows,
+public record TaskResponse(UUID taskId, @Schema(enumeration = {"import", "bulk_delete", "replay"}) String kind,
+                           @Schema(enumeration = {"queued", "running", "completed", "failed", "cancelled"})
+                           String status,
+                           @Schema(nullable = true) String filename, @Schema(nullable = true) Long totalRows,
                            long processedRows, long created, long updated, long deleted, long errors,
-                           List<RowError> errorSamples, String error, boolean cancelRequested,
-                           Instant createdAt, Instant startedAt, Instant finishedAt) {
+                           List<RowError> errorSamples, @Schema(nullable = true) String error,
+                           boolean cancelRequested, Instant createdAt,
+                           @Schema(implementation = String.class, format = "date-time", nullable = true)
+                           Instant startedAt,
+                           @Schema(implementation = String.class, format = "date-time", nullable = true)
+                           Instant finishedAt) {
 }
