@@ -109,14 +109,14 @@ class ConsoleDeliveriesTest {
         browser.click(By.linkText("Deliveries"));
         new Select(browser.find(By.id("f-webhook"))).selectByValue(failingHook.toString());
         new Select(browser.find(By.id("f-status"))).selectByValue("failed");
-        browser.click(By.id("apply-filter"));
+        browser.clickAndLoad(By.id("apply-filter"));
         assertEquals(3, rows().size());
         assertTrue(rows().stream().allMatch(r -> r.getText().contains("failed")), rowsText());
         assertChart("webhook-chart", 0, 3, 3); // the webhook's own chart, on its page
         browser.assertAccessible("deliveries of one webhook, failed").screenshot("deliveries-01-failed");
 
         new Select(browser.find(By.id("f-event"))).selectByValue("product.updated");
-        browser.click(By.id("apply-filter"));
+        browser.clickAndLoad(By.id("apply-filter"));
         assertEquals(1, rows().size(), rowsText());
         assertTrue(rows().get(0).getText().contains("product.updated"), rowsText());
 
@@ -124,20 +124,20 @@ class ConsoleDeliveriesTest {
         new Select(browser.find(By.id("f-webhook"))).selectByValue("");
         new Select(browser.find(By.id("f-event"))).selectByValue("");
         new Select(browser.find(By.id("f-status"))).selectByValue("");
-        browser.type(By.id("f-product"), toaster.id().toString()).click(By.id("apply-filter"));
+        browser.type(By.id("f-product"), toaster.id().toString()).clickAndLoad(By.id("apply-filter"));
         assertEquals(2, rows().size(), rowsText());
         assertTrue(rowsText().contains("succeeded") && rowsText().contains("failed"), rowsText());
         browser.assertAccessible("deliveries by product").screenshot("deliveries-02-by-product");
 
         // by time: a window in the future holds none of them, the last hour all three of the failing webhook
         setValue("f-since", local(Instant.now().plus(Duration.ofHours(1))));
-        browser.type(By.id("f-product"), kettle.id().toString()).click(By.id("apply-filter"));
+        browser.type(By.id("f-product"), kettle.id().toString()).clickAndLoad(By.id("apply-filter"));
         assertEquals(0, rows().size(), rowsText());
         new Select(browser.find(By.id("f-webhook"))).selectByValue(failingHook.toString());
         browser.type(By.id("f-product"), " ");
         setValue("f-since", local(Instant.now().minus(Duration.ofHours(1))));
         setValue("f-until", local(Instant.now().plus(Duration.ofMinutes(2))));
-        browser.click(By.id("apply-filter"));
+        browser.clickAndLoad(By.id("apply-filter"));
         assertEquals(3, rows().size(), rowsText());
 
         // one delivery: the request as sent, and what the receiver answered each time
@@ -178,7 +178,7 @@ class ConsoleDeliveriesTest {
         browser.click(By.id("confirm-retry"));
         browser.awaitText(By.id("retry-result"), "2 failed deliveries queued again");
         awaitStatuses(failingHook, "succeeded", 3);
-        browser.click(By.id("retry-reload"));
+        browser.clickAndLoad(By.id("retry-reload"));
         assertEquals(0, rows().size(), rowsText());
 
         // replay the last day of the webhook's deliveries, all of them, without missed events (other tests' events)

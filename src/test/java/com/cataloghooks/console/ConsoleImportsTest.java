@@ -194,7 +194,7 @@ class ConsoleImportsTest {
         assertTrue(browser.find(By.id("import-error")).getText().contains("cancelled on request"));
         browser.assertAccessible("import cancelled").screenshot("imports-07-cancelled");
 
-        browser.click(By.linkText("← Imports"));
+        browser.clickAndLoad(By.linkText("← Imports"));
         List<String> listed = browser.all(By.cssSelector("#imports tbody tr")).stream().map(WebElement::getText).toList();
         assertTrue(listed.stream().anyMatch(row -> row.startsWith("completed " + p + "products.csv 20,000 / 20,000 "
                 + String.format("%,d", ROWS - invalid - 1) + " 1 " + invalid)), listed.toString());

@@ -83,7 +83,7 @@ class ConsoleProductsTest {
         browser.click(By.id("save-product"));
         assertTrue(browser.find(By.id("sku-error")).getText().contains("already exists"));
 
-        browser.go("/products").type(By.id("q"), sku).click(By.cssSelector("form[role=search] button[type=submit]"));
+        browser.go("/products").type(By.id("q"), sku).clickAndLoad(By.cssSelector("form[role=search] button[type=submit]"));
         List<WebElement> rows = browser.all(By.cssSelector("#products tbody tr"));
         assertEquals(1, rows.size());
         assertTrue(rows.get(0).getText().contains("Console kettle"));
@@ -100,7 +100,7 @@ class ConsoleProductsTest {
 
         browser.click(By.id("delete-product")).acceptConfirm();
         browser.await(d -> browser.path().startsWith("/products?deleted"));
-        browser.type(By.id("q"), sku).click(By.cssSelector("form[role=search] button[type=submit]"));
+        browser.type(By.id("q"), sku).clickAndLoad(By.cssSelector("form[role=search] button[type=submit]"));
         assertTrue(browser.all(By.cssSelector("#products tbody tr")).isEmpty());
     }
 
@@ -111,7 +111,7 @@ class ConsoleProductsTest {
             products.create(new CreateProductRequest(WebhookApi.uniqueSku(), tag + " item " + i, null, true), false);
         }
         browser.signIn(TestAuth.DEV_KEY);
-        browser.go("/products").type(By.id("q"), tag).click(By.cssSelector("form[role=search] button[type=submit]"));
+        browser.go("/products").type(By.id("q"), tag).clickAndLoad(By.cssSelector("form[role=search] button[type=submit]"));
         assertEquals(3, browser.all(By.cssSelector("#products tbody tr")).size());
 
         browser.click(By.id("bulk-delete"));
@@ -136,7 +136,7 @@ class ConsoleProductsTest {
         int seen = browser.all(By.cssSelector("#products tbody tr")).size();
         int pages = 1;
         while (browser.present(By.id("next-page"))) {
-            browser.click(By.id("next-page"));
+            browser.clickAndLoad(By.id("next-page"));
             seen += browser.all(By.cssSelector("#products tbody tr")).size();
             pages++;
         }

@@ -137,6 +137,18 @@ public final class Browser implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Clicks something that loads a new page (a link, a GET form's button) and waits until the new page has
+     * replaced the old one: reading right after a plain click could still read the old page.
+     */
+    public Browser clickAndLoad(By by) {
+        WebElement page = driver.findElement(By.tagName("html"));
+        click(by);
+        wait.until(ExpectedConditions.stalenessOf(page));
+        wait.until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+        return this;
+    }
+
     public Browser type(By by, String text) {
         WebElement field = find(by);
         field.clear();
