@@ -140,7 +140,8 @@ class DeliveryEndToEndTest extends ReceiverTest {
     void receiverFailingTwiceGetsTheEventOnAttemptThreeWithGrowingGaps() throws Exception {
         String hook = path();
         receiver.respond(hook).times(2).with(500, "{\"error\":\"try later\"}");
-        String webhookId = api.webhook(receiver.url(hook), List.of("product.created"), obj("retry_count", 3, "secret", "s"));
+        String webhookId = api.webhook(receiver.url(hook), List.of("product.created"), obj("retry_count", 3, "secret", "s",
+                "headers", Map.of("X-Api-Key", "abc123")));
 
         createProduct(uniqueSku(), "");
 
@@ -165,10 +166,55 @@ class DeliveryEndToEndTest extends ReceiverTest {
         assertEquals(List.of(200, 500, 500), logs.stream().map(l -> l.get("status_code")).toList());
         assertEquals("HTTP 500", logs.get(1).get("error"));
         assertEquals("{\"error\":\"try later\"}", logs.get(2).get("response_body"));
+        assertRecordedHeadersAreTheReceived(logs, attempts);
+        List<Map<String, Object>> attemptLog = listOf(api.deliveries(webhookId).get(0).get("attempt_log"));
+        assertEquals(List.of(1, 2, 3), attemptLog.stream().map(a -> a.get("attempt")).toList());
+        for (Map<String, Object> attempt : attemptLog) {
+            int number = (Integer) attempt.get("attempt");
+            assertEquals(logs.get(3 - number).get("request_headers"), attempt.get("request_headers"),
+                    "the delivery's attempt " + number + " shows the headers its log row keeps");
+        }
 
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("webhook_attempts_total{outcome=\"http_error\"}"), "attempts are counted");
         assertTrue(metrics.contains("webhook_deliveries_total{outcome=\"succeeded\"}"), "deliveries are counted");
+    }
+
+    /**
+     * Each attempt's log row (newest first) keeps the headers the receiver got with that attempt (the n-th request):
+     * every header the service set, in sending order, with the value received, but the custom header's, a secret,
+     * masked. Host and Content-Length are the HTTP client's, not the service's.
+     */
+    private static void assertRecordedHeadersAreTheReceived(List<Map<String, Object>> logs, List<ReceivedRequest> attempts) {
+        List<String> sendingOrder = List.of("X-Api-Key", "Content-Type", "User-Agent", "X-Webhook-Event", "webhook-id",
+                "webhook-timestamp", "X-Webhook-Signature", "webhook-signature");
+        for (int number = 1; number <= attempts.size(); number++) {
+            ReceivedRequest received = attempts.get(number - 1);
+            Map<String, Object> recorded = mapOf(logs.get(logs.size() - number).get("request_headers"));
+            assertEquals(sendingOrder, List.copyOf(recorded.keySet()), "attempt " + number + ": every header, in order");
+            Set<String> receivedNames = received.headers().keySet().stream().map(n -> n.toLowerCase(java.util.Locale.ROOT))
+                    .filter(n -> !Set.of("host", "content-length").contains(n)).collect(Collectors.toSet());
+            assertEquals(receivedNames, recorded.keySet().stream().map(n -> n.toLowerCase(java.util.Locale.ROOT))
+                    .collect(Collectors.toSet()), "attempt " + number + ": the headers received are the ones recorded");
+            for (String name : sendingOrder) {
+                if (!name.equals("X-Api-Key")) {
+                    assertEquals(received.header(name), recorded.get(name), "attempt " + number + ": " + name);
+                }
+            }
+            assertEquals("abc123", received.header("X-Api-Key"));
+            assertEquals("********", recorded.get("X-Api-Key"), "a custom header's value is a secret: masked");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> mapOf(Object json) {
+        assertNotNull(json, "request_headers recorded");
+        return (Map<String, Object>) json;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> listOf(Object json) {
+        return (List<Map<String, Object>>) json;
     }
 
     @Test

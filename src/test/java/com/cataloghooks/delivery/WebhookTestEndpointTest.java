@@ -70,7 +70,12 @@ class WebhookTestEndpointTest extends ReceiverTest {
                 .body("items[0].status_code", equalTo(200))
                 .body("items[0].event", equalTo("product.created"))
                 .body("items[0].payload.data.sku", equalTo("TEST-001"))
-                .body("items[0].event_id", equalTo(request.header("webhook-id")));
+                .body("items[0].event_id", equalTo(request.header("webhook-id")))
+                // a test send's log keeps its headers as sent too, the custom header's value masked
+                .body("items[0].request_headers.'X-Custom-Header'", equalTo("********"))
+                .body("items[0].request_headers.'webhook-signature'", equalTo(request.header("webhook-signature")))
+                .body("items[0].request_headers.'webhook-timestamp'", equalTo(request.header("webhook-timestamp")))
+                .body("items[0].request_headers.'X-Webhook-Signature'", equalTo(request.header("X-Webhook-Signature")));
         // a test is not an event: the delivery statistics stay untouched
         given().when().get("/api/v1/webhooks/" + id).then()
                 .body("success_count", equalTo(0)).body("failure_count", equalTo(0));

@@ -27,6 +27,11 @@ public final class DeliveryFormat {
         return delivery.status().equals("pending") || delivery.status().equals("in_flight");
     }
 
+    /** Whether any of its attempts has its request headers recorded (attempts logged before that have none). */
+    static boolean headersRecorded(DeliveryResponse delivery) {
+        return delivery.attemptLog().stream().anyMatch(attempt -> attempt.requestHeaders() != null);
+    }
+
     /** The statuses a filter offers. */
     static List<String> statuses(DeliveryPages.Filter filter) {
         return DeliveryPages.STATUSES;

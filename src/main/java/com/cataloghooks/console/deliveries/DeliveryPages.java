@@ -136,7 +136,7 @@ public class DeliveryPages {
                                                 SentRequest request, String notice);
 
         static native TemplateInstance delivery$state(DeliveryResponse delivery, WebhookResponse webhook,
-                                                      String notice);
+                                                      SentRequest request, String notice);
 
         static native TemplateInstance retryPreview(Filter filter, long count, int max);
 
@@ -212,7 +212,8 @@ public class DeliveryPages {
     @RolesAllowed(Roles.DELIVERY_PAYLOAD_READER)
     public TemplateInstance state(@RestPath String webhookId, @RestPath String deliveryId) {
         DeliveryResponse delivery = find(webhookId, deliveryId);
-        return Templates.delivery$state(delivery, webhooks.get(delivery.webhookId()), null);
+        WebhookResponse webhook = webhooks.get(delivery.webhookId());
+        return Templates.delivery$state(delivery, webhook, sentRequest(webhook, delivery), null);
     }
 
     @POST
@@ -230,7 +231,9 @@ public class DeliveryPages {
             throw new ConflictException("status", "the delivery is " + outcome + "; only a succeeded or failed"
                     + " delivery can be sent again");
         }
-        return Templates.delivery$state(queries.one(webhook, delivery), webhooks.get(webhook),
+        DeliveryResponse again = queries.one(webhook, delivery);
+        WebhookResponse target = webhooks.get(webhook);
+        return Templates.delivery$state(again, target, sentRequest(target, again),
                 "Sent again: the delivery is queued with a fresh set of attempts.");
     }
 
@@ -311,9 +314,10 @@ public class DeliveryPages {
     }
 
     /**
-     * The request as the sender builds it ({@code OutgoingRequest}): the body is the delivery's, byte for byte;
-     * {@code webhook-timestamp} and the signatures are made per attempt and not stored, and custom header values
-     * are secrets at rest, so those are named, not shown.
+     * The request as the sender builds it ({@code OutgoingRequest}): the body is the delivery's, byte for byte. The
+     * headers are rebuilt from the webhook's current settings, for attempts logged before each attempt's headers were
+     * recorded (and before the first attempt): {@code webhook-timestamp} and the signatures are made per attempt, and
+     * custom header values are secrets at rest, so those are named, not shown.
      */
     static SentRequest sentRequest(WebhookResponse webhook, DeliveryResponse delivery) {
         List<Map.Entry<String, String>> headers = new ArrayList<>();

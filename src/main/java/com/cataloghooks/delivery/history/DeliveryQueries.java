@@ -120,7 +120,8 @@ public class DeliveryQueries {
         }
         Map<UUID, List<DeliveryAttempt>> attempts = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement("""
-                SELECT delivery_id, id, attempt, status_code, response_time_ms, response_body, error, created_at
+                SELECT delivery_id, id, attempt, status_code, response_time_ms, response_body, error, created_at,
+                       request_headers
                 FROM webhook_logs WHERE delivery_id = ANY (?::uuid[])
                 ORDER BY created_at, attempt""")) {
             select.setArray(1, connection.createArrayOf("uuid", page.stream().map(DeliveryResponse::id).toArray()));
@@ -128,7 +129,7 @@ public class DeliveryQueries {
                 while (rs.next()) {
                     attempts.computeIfAbsent(rs.getObject(1, UUID.class), id -> new ArrayList<>())
                             .add(new DeliveryAttempt(rs.getObject(2, UUID.class), rs.getInt(3),
-                                    (Integer) rs.getObject(4), (Integer) rs.getObject(5), rs.getString(6),
+                                    RequestHeaders.fromJson(rs.getString(9)), (Integer) rs.getObject(4), (Integer) rs.getObject(5), rs.getString(6),
                                     rs.getString(7), instant(rs.getTimestamp(8))));
                 }
             }

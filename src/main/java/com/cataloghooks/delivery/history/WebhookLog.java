@@ -9,6 +9,7 @@ import org.hibernate.annotations.ColumnTransformer;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.UUID;
 
 /** One attempt to reach a receiver: what was sent, what came back, how long it took. */
@@ -39,6 +40,13 @@ public class WebhookLog {
     @ColumnTransformer(write = "?::jsonb")
     private String payload;
 
+    /**
+     * The request's headers exactly as sent, as a JSON object in sending order ({@link RequestHeaders}), custom
+     * header values masked; null when not recorded (attempts logged before the column existed).
+     */
+    @Column(name = "request_headers", columnDefinition = "text")
+    private String requestHeaders;
+
     @Column(name = "status_code")
     private Integer statusCode;
 
@@ -61,7 +69,7 @@ public class WebhookLog {
     }
 
     public WebhookLog(UUID webhookId, UUID deliveryId, UUID eventId, String event, int attempt, String payload,
-               AttemptResult result, boolean test) {
+                      Map<String, String> requestHeaders, AttemptResult result, boolean test) {
         this.id = UUID.randomUUID();
         this.webhookId = webhookId;
         this.deliveryId = deliveryId;
@@ -69,6 +77,7 @@ public class WebhookLog {
         this.event = event;
         this.attempt = attempt;
         this.payload = payload;
+        this.requestHeaders = RequestHeaders.toJson(requestHeaders);
         this.statusCode = result.statusCode();
         this.responseBody = ResponseText.clean(result.responseBody(), Integer.MAX_VALUE);
         this.responseTimeMs = result.responseTimeMs();
@@ -103,6 +112,11 @@ public class WebhookLog {
 
     public String getPayload() {
         return payload;
+    }
+
+    /** The request's headers in sending order, custom header values masked; null when not recorded. */
+    public Map<String, String> getRequestHeaders() {
+        return RequestHeaders.fromJson(requestHeaders);
     }
 
     public Integer getStatusCode() {

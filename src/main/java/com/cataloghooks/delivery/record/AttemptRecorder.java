@@ -2,6 +2,7 @@ package com.cataloghooks.delivery.record;
 
 import com.cataloghooks.common.config.CatalogConfig;
 import com.cataloghooks.common.db.TransientDatabaseFailure;
+import com.cataloghooks.delivery.history.RequestHeaders;
 import com.cataloghooks.delivery.history.ResponseText;
 import com.cataloghooks.delivery.state.AttemptResult;
 import com.cataloghooks.delivery.state.Claimed;
@@ -19,6 +20,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The record stage: writes down attempts in batches, each batch one transaction of three statements: the deliveries'
- * transitions ({@link DeliveryTransitions#apply}, only where the claim's token still holds), one log row per attempt,
+ * transitions ({@link DeliveryTransitions#apply}, only where the claim's token still holds), one log row per attempt
+ * (its request headers included, as {@link RequestHeaders} text),
  * and the receivers' health ({@link ReceiverHealth}: counters and failing streak), which change
  * once per finished delivery. Attempts queue up while a batch is being written, so the batch grows with the load
  * (group commit) and one commit serves many attempts.
@@ -68,8 +71,9 @@ public class AttemptRecorder {
         this.bodyLimit = config.delivery().responseBodyLimit();
     }
 
-    private record Entry(Claimed job, int attempt, AttemptResult result, Transition transition, Instant at,
-                         CompletableFuture<Boolean> done) {
+    /** @param requestHeaders the request's headers as the log keeps them ({@link RequestHeaders}), or null */
+    private record Entry(Claimed job, int attempt, AttemptResult result, String requestHeaders, Transition transition,
+                         Instant at, CompletableFuture<Boolean> done) {
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -82,10 +86,15 @@ public class AttemptRecorder {
     /**
      * Queues an attempt (its result may be null: no attempt was made, e.g. none was left) and what it means.
      *
+     * @param requestHeaders the headers the request went out with, in sending order, custom header values masked
+     *                       (the log keeps them as given); null when no request was made
      * @return completes once written: true if the claim still held, false if it was lost or could not be written
      */
-    public CompletionStage<Boolean> record(Claimed job, int attempt, AttemptResult result, Transition transition) {
-        Entry entry = new Entry(job, attempt, result, transition, Instant.now(), new CompletableFuture<>());
+    public CompletionStage<Boolean> record(Claimed job, int attempt, AttemptResult result,
+                                           Map<String, String> requestHeaders, Transition transition) {
+        // written as JSON here, on the caller's thread, so the single writer only binds it
+        Entry entry = new Entry(job, attempt, result, RequestHeaders.toJson(requestHeaders), transition, Instant.now(),
+                new CompletableFuture<>());
         unwritten.incrementAndGet();
         entry.done().whenComplete((held, failure) -> unwritten.decrementAndGet());
         queue.add(entry);
@@ -206,14 +215,14 @@ public class AttemptRecorder {
         }
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO webhook_logs (id, webhook_id, delivery_id, event_id, event, attempt, payload, status_code,
-                                          response_body, response_time_ms, error, test, created_at)
+                                          response_body, response_time_ms, error, test, created_at, request_headers)
                 SELECT gen_random_uuid(), v.webhook_id, v.delivery_id, v.event_id, v.event, v.attempt,
                        v.payload::jsonb, v.status_code, v.response_body, v.response_time_ms, v.error, false,
-                       v.created_at::timestamptz
+                       v.created_at::timestamptz, v.request_headers
                 FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::int4[], ?::text[], ?::int4[], ?::text[],
-                            ?::int4[], ?::text[], ?::text[])
+                            ?::int4[], ?::text[], ?::text[], ?::text[])
                      AS v(webhook_id, delivery_id, event_id, event, attempt, payload, status_code, response_body,
-                          response_time_ms, error, created_at)""")) {
+                          response_time_ms, error, created_at, request_headers)""")) {
             insert.setArray(1, connection.createArrayOf("uuid", attempts.stream().map(e -> e.job().webhookId()).toArray()));
             insert.setArray(2, connection.createArrayOf("uuid", attempts.stream().map(e -> e.job().id()).toArray()));
             insert.setArray(3, connection.createArrayOf("uuid", attempts.stream().map(e -> e.job().eventId()).toArray()));
@@ -228,6 +237,7 @@ public class AttemptRecorder {
                     .map(e -> ResponseText.clean(e.result().error(), ERROR_LIMIT)).toArray()));
             insert.setArray(11, connection.createArrayOf("text", attempts.stream()
                     .map(e -> e.at().toString()).toArray()));
+            insert.setArray(12, connection.createArrayOf("text", attempts.stream().map(Entry::requestHeaders).toArray()));
             insert.executeUpdate();
         }
     }

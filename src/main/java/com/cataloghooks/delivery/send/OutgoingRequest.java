@@ -1,11 +1,32 @@
 package com.cataloghooks.delivery.send;
 
+import com.cataloghooks.common.crypto.StoredSecrets;
+
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
-/** One HTTP POST to a receiver, headers and signature included. */
-record OutgoingRequest(String url, Map<String, String> headers, String body, int timeoutSeconds) {
+/**
+ * One HTTP POST to a receiver, headers and signature included.
+ *
+ * @param headers       in sending order: the custom ones, then the service's
+ * @param customHeaders the names of the webhook's custom headers, whose values are secrets at rest
+ */
+record OutgoingRequest(String url, Map<String, String> headers, String body, int timeoutSeconds,
+                       Set<String> customHeaders) {
+
+    /**
+     * The headers as an attempt's log keeps them: every name in sending order with its value as sent, except the
+     * custom headers' values, which are secrets at rest and kept as {@link StoredSecrets#MASK}. The timestamp and
+     * the signatures are no secret (a signature proves nothing about another body or time) and are kept.
+     */
+    Map<String, String> recordedHeaders() {
+        Map<String, String> recorded = new LinkedHashMap<>(headers);
+        customHeaders.forEach(name -> recorded.computeIfPresent(name, (n, value) -> StoredSecrets.MASK));
+        return Collections.unmodifiableMap(recorded);
+    }
 
     @Override
     public String toString() {
@@ -37,6 +58,6 @@ record OutgoingRequest(String url, Map<String, String> headers, String body, int
             }
             headers.put("webhook-signature", signatures);
         }
-        return new OutgoingRequest(url, headers, body, timeoutSeconds);
+        return new OutgoingRequest(url, headers, body, timeoutSeconds, Set.copyOf(customHeaders.keySet()));
     }
 }

@@ -16,6 +16,7 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.jboss.logging.Logger;
 
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Makes a claimed delivery's attempts through {@link ReceiverHttp}, each through its receiver's breaker, and hands
@@ -63,8 +64,11 @@ public class WebhookSender {
         Uni<Integer> attempt = job.takeClaimedAttempt()
                 ? Uni.createFrom().item(job.attempt())
                 : beginRetry(job);
-        return attempt.onItem().ifNotNull().transformToUni(number -> attempt(job, number)
-                        .onItem().transformToUni(result -> attemptEnded(job, number, result)))
+        return attempt.onItem().ifNotNull().transformToUni(number -> {
+                    AtomicReference<OutgoingRequest> sent = new AtomicReference<>();
+                    return attempt(job, number, sent)
+                            .onItem().transformToUni(result -> attemptEnded(job, number, result, sent.get()));
+                })
                 .onItem().transformToUni(again -> Boolean.TRUE.equals(again)
                         ? Uni.createFrom().failure(new RetryableAttemptException())
                         : Uni.createFrom().voidItem());
@@ -83,16 +87,21 @@ public class WebhookSender {
     /**
      * The attempt numbered {@code number}: none (a null result) when its attempts were used up before it could
      * finish (e.g. {@code retry_count} lowered, claims lost); a failure without a request when its webhook's stored
-     * values do not decrypt, which waits its turn like any other; else the request, through the breaker.
+     * values do not decrypt, which waits its turn like any other; else the request, through the breaker, which is
+     * left in {@code sent} when it is built (signed and timestamped just before it goes out), for the log.
      */
-    private Uni<AttemptResult> attempt(DeliveryJob job, int number) {
+    private Uni<AttemptResult> attempt(DeliveryJob job, int number, AtomicReference<OutgoingRequest> sent) {
         if (number > job.claim().maxAttempts()) {
             return Uni.createFrom().nullItem();
         }
         if (job.claim().unreadable() != null) {
             return Uni.createFrom().item(AttemptResult.unanswered(job.claim().unreadable(), 0));
         }
-        return breakers.send(job.webhookId(), () -> http.post(job.request()));
+        return breakers.send(job.webhookId(), () -> {
+            OutgoingRequest request = job.request();
+            sent.set(request);
+            return http.post(request);
+        });
     }
 
     /** Before a retry in this replica: the attempt number, or null when the job must not go on here. */
@@ -115,8 +124,12 @@ public class WebhookSender {
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    /** After an attempt: whether the next one is made in this replica, after the {@code @Retry} wait. */
-    private Uni<Boolean> attemptEnded(DeliveryJob job, int number, AttemptResult result) {
+    /**
+     * After an attempt: whether the next one is made in this replica, after the {@code @Retry} wait.
+     *
+     * @param sent the request made, or null when none was
+     */
+    private Uni<Boolean> attemptEnded(DeliveryJob job, int number, AttemptResult result, OutgoingRequest sent) {
         slots.releaseWebhook(job); // its webhook may start another request while this outcome is being written
         // a rate-limited webhook's attempts all go through the claim, where the limit is counted
         boolean hereAllowed = !job.claim().rateLimited() && job.claim().unreadable() == null && !job.isHalted()
@@ -128,7 +141,8 @@ public class WebhookSender {
             slots.startWaiting(job);
         }
         int made = result == null ? number - 1 : number;
-        return Uni.createFrom().completionStage(() -> recorder.record(job.claim(), made, result, transition))
+        return Uni.createFrom().completionStage(() -> recorder.record(job.claim(), made, result,
+                        sent == null ? null : sent.recordedHeaders(), transition))
                 .onItemOrFailure().transform((owned, failure) -> {
                     slots.release(job);
                     if (Boolean.TRUE.equals(owned) && transition.finishes()) {

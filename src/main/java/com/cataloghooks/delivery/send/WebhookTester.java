@@ -3,7 +3,6 @@ package com.cataloghooks.delivery.send;
 import com.cataloghooks.delivery.history.WebhookLog;
 import com.cataloghooks.delivery.history.WebhookLogRepository;
 import com.cataloghooks.delivery.state.AttemptResult;
-import com.cataloghooks.common.crypto.StoredSecrets;
 import com.cataloghooks.common.error.InvalidInputException;
 import com.cataloghooks.common.event.EventType;
 import com.cataloghooks.delivery.api.TestWebhookRequest;
@@ -74,12 +73,12 @@ public class WebhookTester {
             result = sender.sendOnce(outgoing, answerHeaders)
                     .await().atMost(Duration.ofSeconds(webhook.timeoutSeconds() + 10L));
         }
-        log(webhookId, eventId, event, body, result);
+        log(webhookId, eventId, event, body, outgoing.recordedHeaders(), result);
         Map<String, String> answered;
         synchronized (answerHeaders) {
             answered = new LinkedHashMap<>(answerHeaders);
         }
-        return new Shown(shown(outgoing, webhook.headers(), event),
+        return new Shown(shown(outgoing, event),
                 new TestWebhookResponse(result.success(), result.statusCode(), result.responseTimeMs(),
                         result.responseBody(), result.error()), answered);
     }
@@ -95,7 +94,7 @@ public class WebhookTester {
         OutgoingRequest outgoing = OutgoingRequest.build(webhook.url(), webhook.secret(), webhook.previousSecret(),
                 webhook.headers(), UUID.randomUUID(), event, body, webhook.timeoutSeconds(),
                 Instant.now().getEpochSecond());
-        return shown(outgoing, webhook.headers(), event);
+        return shown(outgoing, event);
     }
 
     /** As {@link #prepare(UUID, TestWebhookRequest)}, for no webhook: to {@code url}, signed with {@code secret}. */
@@ -107,23 +106,23 @@ public class WebhookTester {
         String body = body(event, payloadOf(event, request));
         OutgoingRequest outgoing = OutgoingRequest.build(url, secret, null, Map.of(), UUID.randomUUID(), event, body,
                 1, Instant.now().getEpochSecond());
-        return shown(outgoing, Map.of(), event);
+        return shown(outgoing, event);
     }
 
-    private static Prepared shown(OutgoingRequest outgoing, Map<String, String> customHeaders, String event) {
-        Map<String, String> headers = new LinkedHashMap<>(outgoing.headers());
-        customHeaders.keySet().forEach(name -> headers.computeIfPresent(name, (n, value) -> StoredSecrets.MASK));
-        return new Prepared("POST", outgoing.url(), headers, outgoing.body(), event);
+    private static Prepared shown(OutgoingRequest outgoing, String event) {
+        return new Prepared("POST", outgoing.url(), new LinkedHashMap<>(outgoing.recordedHeaders()), outgoing.body(),
+                event);
     }
 
     private static Map<String, Object> payloadOf(String event, TestWebhookRequest request) {
         return request == null || request.payload() == null ? exampleFor(event) : request.payload();
     }
 
-    private void log(UUID webhookId, UUID eventId, String event, String body, AttemptResult result) {
+    private void log(UUID webhookId, UUID eventId, String event, String body, Map<String, String> headers,
+                     AttemptResult result) {
         try {
             QuarkusTransaction.requiringNew()
-                    .run(() -> logs.persist(new WebhookLog(webhookId, null, eventId, event, 1, body, result, true)));
+                    .run(() -> logs.persist(new WebhookLog(webhookId, null, eventId, event, 1, body, headers, result, true)));
         } catch (RuntimeException e) {
             // the webhook was deleted while its test was under way: the outcome is still reported
             org.jboss.logging.Logger.getLogger(WebhookTester.class).debugf("test of %s not logged: %s", webhookId, e.getMessage());

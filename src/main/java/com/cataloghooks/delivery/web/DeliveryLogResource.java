@@ -53,7 +53,7 @@ public class DeliveryLogResource {
 
     private static WebhookLogResponse toResponse(WebhookLog log) {
         return new WebhookLogResponse(log.getId(), log.getWebhookId(), log.getDeliveryId(), log.getEventId(),
-                log.getEvent(), log.getAttempt(), log.getPayload(), log.getStatusCode(), log.getResponseBody(),
+                log.getEvent(), log.getAttempt(), log.getPayload(), log.getRequestHeaders(), log.getStatusCode(), log.getResponseBody(),
                 log.getResponseTimeMs(), log.getError(), log.isTest(), log.getCreatedAt());
     }
 }
