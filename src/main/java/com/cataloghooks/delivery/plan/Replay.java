@@ -2,6 +2,7 @@ package com.cataloghooks.delivery.plan;
 
 import com.cataloghooks.common.config.CatalogConfig;
 import com.cataloghooks.common.error.ConflictException;
+import com.cataloghooks.common.error.InvalidInputException;
 import com.cataloghooks.delivery.state.DeliveryTransitions;
 import com.cataloghooks.delivery.state.Position;
 import com.cataloghooks.task.ProgressStep;
@@ -10,6 +11,7 @@ import com.cataloghooks.task.TaskProgress;
 import com.cataloghooks.task.TaskRunner;
 import com.cataloghooks.task.TaskWork;
 import com.cataloghooks.task.UnfinishedTaskException;
+import com.cataloghooks.webhook.WebhookService;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,6 +32,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class Replay {
 
+    /** The {@code status} values a replay request may name: {@code all} is succeeded and failed. */
+    public static final List<String> REPLAYABLE = List.of("failed", "succeeded", "all");
+
     /** What to replay: {@code statuses} of finished deliveries, and whether missed events go too. */
     public record Window(UUID webhookId, Instant since, Instant until, List<String> statuses, boolean missed) {
     }
@@ -47,16 +52,43 @@ public class Replay {
     private final PlanStore store;
     private final DeliveryPlanner planner;
     private final ObjectMapper mapper;
+    private final WebhookService webhooks;
     private final int batch;
 
     public Replay(TaskRunner runner, DeliveryTransitions transitions, PlanStore store, DeliveryPlanner planner,
-                  ObjectMapper mapper, CatalogConfig config) {
+                  ObjectMapper mapper, WebhookService webhooks, CatalogConfig config) {
         this.runner = runner;
+        this.webhooks = webhooks;
         this.transitions = transitions;
         this.store = store;
         this.planner = planner;
         this.mapper = mapper;
         this.batch = config.tasks().replayBatchSize();
+    }
+
+    /**
+     * A replay as a client asks for it (the API's body, the console's form), checked and defaulted, then
+     * {@link #start(Window) started}: the webhook must be active (409 {@code is_active}); {@code since} is required
+     * (400 {@code since}); {@code status} is failed (the default, when null), succeeded or all (400 {@code status});
+     * {@code until} defaults to now and must be after since (400 {@code until}); missed events go too unless
+     * {@code includeMissed} is false. The one place these rules live.
+     */
+    public Started start(UUID webhookId, Instant since, Instant until, String status, Boolean includeMissed) {
+        webhooks.requireActive(webhookId);
+        if (since == null) {
+            throw new InvalidInputException("since", "must not be null");
+        }
+        String which = status == null ? "failed" : status;
+        if (!REPLAYABLE.contains(which)) {
+            throw new InvalidInputException("status", "must be one of " + REPLAYABLE);
+        }
+        Instant to = until == null ? Instant.now() : until;
+        if (!to.isAfter(since)) {
+            throw new InvalidInputException("until", "must be after since");
+        }
+        return start(new Window(webhookId, since, to,
+                which.equals("all") ? List.of("succeeded", "failed") : List.of(which),
+                includeMissed == null || includeMissed));
     }
 
     /**
