@@ -274,12 +274,7 @@ public class DeliveryPages {
     @RolesAllowed(Roles.WEBHOOK_ADMIN)
     public TemplateInstance replayProgress(@RestPath String webhookId, @RestPath String taskId) {
         UUID id = QueryParams.pathId("webhook", webhookId);
-        webhooks.requireExists(id);
-        TaskResponse task = tasks.get(TaskKind.REPLAY, QueryParams.pathId("replay", taskId));
-        if (!Replay.label(id).equals(task.filename())) {
-            throw new NotFoundException("replay", taskId);
-        }
-        return Templates.replay(id, task);
+        return Templates.replay(id, replay.progress(id, taskId));
     }
 
     private DeliveryResponse find(String webhookId, String deliveryId) {

@@ -3,14 +3,18 @@ package com.cataloghooks.delivery.plan;
 import com.cataloghooks.common.config.CatalogConfig;
 import com.cataloghooks.common.error.ConflictException;
 import com.cataloghooks.common.error.InvalidInputException;
+import com.cataloghooks.common.error.NotFoundException;
+import com.cataloghooks.common.web.QueryParams;
 import com.cataloghooks.delivery.state.DeliveryTransitions;
 import com.cataloghooks.delivery.state.Position;
 import com.cataloghooks.task.ProgressStep;
 import com.cataloghooks.task.TaskKind;
 import com.cataloghooks.task.TaskProgress;
 import com.cataloghooks.task.TaskRunner;
+import com.cataloghooks.task.TaskService;
 import com.cataloghooks.task.TaskWork;
 import com.cataloghooks.task.UnfinishedTaskException;
+import com.cataloghooks.task.api.TaskResponse;
 import com.cataloghooks.webhook.WebhookService;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -53,12 +57,14 @@ public class Replay {
     private final DeliveryPlanner planner;
     private final ObjectMapper mapper;
     private final WebhookService webhooks;
+    private final TaskService tasks;
     private final int batch;
 
     public Replay(TaskRunner runner, DeliveryTransitions transitions, PlanStore store, DeliveryPlanner planner,
-                  ObjectMapper mapper, WebhookService webhooks, CatalogConfig config) {
+                  ObjectMapper mapper, WebhookService webhooks, TaskService tasks, CatalogConfig config) {
         this.runner = runner;
         this.webhooks = webhooks;
+        this.tasks = tasks;
         this.transitions = transitions;
         this.store = store;
         this.planner = planner;
@@ -105,6 +111,19 @@ public class Replay {
                     + " running, and a webhook is replayed once at a time: follow it at "
                     + statusUrl(window.webhookId(), e.taskId()) + ", and ask again once it has ended");
         }
+    }
+
+    /**
+     * A replay of the webhook, with its progress: 404 when there is no such webhook, and 404 {@code replay} when
+     * {@code taskId} (as the client gave it; named so in the answer) is not a replay task of this webhook.
+     */
+    public TaskResponse progress(UUID webhookId, String taskId) {
+        webhooks.requireExists(webhookId);
+        TaskResponse task = tasks.get(TaskKind.REPLAY, QueryParams.pathId("replay", taskId));
+        if (!label(webhookId).equals(task.filename())) {
+            throw new NotFoundException("replay", taskId); // another webhook's
+        }
+        return task;
     }
 
     /** What a replay task shows in its {@code filename}: the webhook it replays, so it is found under no other. */

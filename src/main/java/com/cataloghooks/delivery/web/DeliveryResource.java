@@ -14,8 +14,6 @@ import com.cataloghooks.delivery.api.DeliveryResponse;
 import com.cataloghooks.delivery.api.ReplayAccepted;
 import com.cataloghooks.delivery.api.ReplayRequest;
 import com.cataloghooks.security.Roles;
-import com.cataloghooks.task.TaskKind;
-import com.cataloghooks.task.TaskService;
 import com.cataloghooks.task.api.TaskResponse;
 import com.cataloghooks.webhook.WebhookService;
 import jakarta.annotation.security.RolesAllowed;
@@ -57,15 +55,13 @@ public class DeliveryResource {
     private final DeliveryQueries queries;
     private final Redelivery redelivery;
     private final Replay replay;
-    private final TaskService tasks;
 
     public DeliveryResource(WebhookService webhooks, DeliveryQueries queries, Redelivery redelivery,
-                            Replay replay, TaskService tasks) {
+                            Replay replay) {
         this.webhooks = webhooks;
         this.queries = queries;
         this.redelivery = redelivery;
         this.replay = replay;
-        this.tasks = tasks;
     }
 
     @RolesAllowed(Roles.DELIVERY_PAYLOAD_READER)
@@ -164,13 +160,7 @@ public class DeliveryResource {
     @Operation(operationId = "getReplay",
             summary = "A replay's progress: 'updated' deliveries re-queued, 'created' missed events planned")
     public TaskResponse replayTask(@RestPath String id, @RestPath String taskId) {
-        UUID webhookId = QueryParams.pathId("webhook", id);
-        webhooks.requireExists(webhookId);
-        TaskResponse task = tasks.get(TaskKind.REPLAY, QueryParams.pathId("replay", taskId));
-        if (!Replay.label(webhookId).equals(task.filename())) {
-            throw new NotFoundException("replay", taskId); // another webhook's
-        }
-        return task;
+        return replay.progress(QueryParams.pathId("webhook", id), taskId);
     }
 
 }
