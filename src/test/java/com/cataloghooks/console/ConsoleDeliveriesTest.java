@@ -192,6 +192,14 @@ class ConsoleDeliveriesTest {
         browser.clickAndLoad(By.id("retry-reload"));
         assertEquals(0, rows().size(), rowsText());
 
+        // a replay without a start is refused by the replay service's own check (the API's), shown by its field
+        browser.go("/deliveries?webhook=" + failingHook);
+        browser.type(By.id("r-since"), "");
+        browser.click(By.id("start-replay"));
+        browser.awaitText(By.id("r-since-error"), "must not be null");
+        assertEquals("true", browser.find(By.id("r-since")).getAttribute("aria-invalid"));
+        browser.assertAccessible("replay refused").screenshot("deliveries-06a-replay-refused");
+
         // replay the last day of the webhook's deliveries, all of them, without missed events (other tests' events)
         browser.go("/deliveries?webhook=" + failingHook);
         new Select(browser.find(By.id("r-status"))).selectByValue("all");

@@ -8,6 +8,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -50,7 +51,9 @@ public final class Browser implements AutoCloseable {
     private Browser(ChromeDriver driver, String base) {
         this.driver = driver;
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-        this.wait = new WebDriverWait(driver, WAIT);
+        // htmx swaps parts of the page under a waiting condition: an element found a moment ago may be gone, which
+        // means "not yet", not a failure
+        this.wait = (WebDriverWait) new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class);
     }
 
     /** Opens Chromium at 1280 × 900 on the service at {@code base}; skips the test, loudly, without Chromium. */

@@ -14,6 +14,7 @@ import com.cataloghooks.delivery.history.DeliveryQueries;
 import com.cataloghooks.delivery.history.DeliverySearch;
 import com.cataloghooks.delivery.plan.Replay;
 import com.cataloghooks.delivery.state.DeliveryTransitions;
+import com.cataloghooks.delivery.state.Redelivery;
 import com.cataloghooks.security.Roles;
 import com.cataloghooks.task.TaskKind;
 import com.cataloghooks.task.TaskService;
@@ -54,7 +55,8 @@ import java.util.UUID;
  * re-queue every failed one the filter matches (at most {@link #RETRY_MAX} a click, after a confirmation that says how
  * many), replay a webhook's window with its progress live; and the webhook's 24-hour chart. The roles are the API's:
  * deliveries and their payloads are {@link Roles#DELIVERY_PAYLOAD_READER}'s, sending again is
- * {@link Roles#WEBHOOK_ADMIN}'s. Writes go through {@link DeliveryTransitions} and {@link Replay}, as the API's do.
+ * {@link Roles#WEBHOOK_ADMIN}'s. Writes go through {@link Redelivery}, {@link DeliveryTransitions} and
+ * {@link Replay}, the services the API calls, which hold the rules and refusals.
  */
 @Path("/deliveries")
 @Produces(MediaType.TEXT_HTML)
@@ -67,7 +69,6 @@ public class DeliveryPages {
 
     static final List<String> STATUSES = List.of("pending", "in_flight", "succeeded", "failed");
     static final List<String> EVENTS = Arrays.stream(EventType.values()).map(EventType::wireName).toList();
-    private static final List<String> REPLAYABLE = List.of("failed", "succeeded", "all");
 
     /** The filter a form or a link carries, as typed (for refilling the form). */
     public record Filter(String webhook, String status, String event, String product, String since, String until) {
@@ -149,16 +150,19 @@ public class DeliveryPages {
     private final DeliverySearch search;
     private final DeliveryQueries queries;
     private final DeliveryTransitions transitions;
+    private final Redelivery redelivery;
     private final Replay replay;
     private final TaskService tasks;
     private final DeliveryCharts charts;
 
     public DeliveryPages(WebhookService webhooks, DeliverySearch search, DeliveryQueries queries,
-                         DeliveryTransitions transitions, Replay replay, TaskService tasks, DeliveryCharts charts) {
+                         DeliveryTransitions transitions, Redelivery redelivery, Replay replay, TaskService tasks,
+                         DeliveryCharts charts) {
         this.webhooks = webhooks;
         this.search = search;
         this.queries = queries;
         this.transitions = transitions;
+        this.redelivery = redelivery;
         this.replay = replay;
         this.tasks = tasks;
         this.charts = charts;
@@ -221,16 +225,7 @@ public class DeliveryPages {
     @RolesAllowed(Roles.WEBHOOK_ADMIN)
     public TemplateInstance redeliver(@RestPath String webhookId, @RestPath String deliveryId) {
         UUID webhook = QueryParams.pathId("webhook", webhookId);
-        UUID delivery = QueryParams.pathId("delivery", deliveryId);
-        webhooks.requireActive(webhook);
-        String outcome = transitions.redeliver(webhook, delivery);
-        if (outcome == null) {
-            throw new NotFoundException("delivery", deliveryId);
-        }
-        if (!outcome.equals("requeued")) {
-            throw new ConflictException("status", "the delivery is " + outcome + "; only a succeeded or failed"
-                    + " delivery can be sent again");
-        }
+        UUID delivery = redelivery.redeliver(webhook, deliveryId);
         DeliveryResponse again = queries.one(webhook, delivery);
         WebhookResponse target = webhooks.get(webhook);
         return Templates.delivery$state(again, target, sentRequest(target, again),
@@ -268,22 +263,8 @@ public class DeliveryPages {
         ReplayForm form = new ReplayForm(since, until, status, "true".equals(missed) || "on".equals(missed));
         WebhookResponse webhook = webhooks.get(id);
         try {
-            webhooks.requireActive(id);
-            Instant from = moment("since", since);
-            if (from == null) {
-                throw new InvalidInputException("since", "must not be null");
-            }
-            Instant to = moment("until", until);
-            to = to == null ? Instant.now() : to;
-            String which = status == null || status.isBlank() ? "failed" : status;
-            if (!REPLAYABLE.contains(which)) {
-                throw new InvalidInputException("status", "must be one of " + REPLAYABLE);
-            }
-            if (!to.isAfter(from)) {
-                throw new InvalidInputException("until", "must be after since");
-            }
-            Replay.Started started = replay.start(new Replay.Window(id, from, to,
-                    which.equals("all") ? List.of("succeeded", "failed") : List.of(which), form.missed()));
+            Replay.Started started = replay.start(id, moment("since", since), moment("until", until),
+                    blankToNull(status), form.missed());
             return Response.ok(Templates.replay(id, tasks.get(TaskKind.REPLAY, started.taskId()))).build();
         } catch (InvalidInputException | ConflictException refusal) {
             return Response.status(422).entity(Templates.list$replayForm(webhook, form, FormErrors.of(refusal)))
@@ -296,12 +277,7 @@ public class DeliveryPages {
     @RolesAllowed(Roles.WEBHOOK_ADMIN)
     public TemplateInstance replayProgress(@RestPath String webhookId, @RestPath String taskId) {
         UUID id = QueryParams.pathId("webhook", webhookId);
-        webhooks.requireExists(id);
-        TaskResponse task = tasks.get(TaskKind.REPLAY, QueryParams.pathId("replay", taskId));
-        if (!Replay.label(id).equals(task.filename())) {
-            throw new NotFoundException("replay", taskId);
-        }
-        return Templates.replay(id, task);
+        return Templates.replay(id, replay.progress(id, taskId));
     }
 
     private DeliveryResponse find(String webhookId, String deliveryId) {

@@ -2,14 +2,20 @@ package com.cataloghooks.delivery.plan;
 
 import com.cataloghooks.common.config.CatalogConfig;
 import com.cataloghooks.common.error.ConflictException;
+import com.cataloghooks.common.error.InvalidInputException;
+import com.cataloghooks.common.error.NotFoundException;
+import com.cataloghooks.common.web.QueryParams;
 import com.cataloghooks.delivery.state.DeliveryTransitions;
 import com.cataloghooks.delivery.state.Position;
 import com.cataloghooks.task.ProgressStep;
 import com.cataloghooks.task.TaskKind;
 import com.cataloghooks.task.TaskProgress;
 import com.cataloghooks.task.TaskRunner;
+import com.cataloghooks.task.TaskService;
 import com.cataloghooks.task.TaskWork;
 import com.cataloghooks.task.UnfinishedTaskException;
+import com.cataloghooks.task.api.TaskResponse;
+import com.cataloghooks.webhook.WebhookService;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,6 +36,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class Replay {
 
+    /** The {@code status} values a replay request may name: {@code all} is succeeded and failed. */
+    public static final List<String> REPLAYABLE = List.of("failed", "succeeded", "all");
+
     /** What to replay: {@code statuses} of finished deliveries, and whether missed events go too. */
     public record Window(UUID webhookId, Instant since, Instant until, List<String> statuses, boolean missed) {
     }
@@ -47,16 +56,45 @@ public class Replay {
     private final PlanStore store;
     private final DeliveryPlanner planner;
     private final ObjectMapper mapper;
+    private final WebhookService webhooks;
+    private final TaskService tasks;
     private final int batch;
 
     public Replay(TaskRunner runner, DeliveryTransitions transitions, PlanStore store, DeliveryPlanner planner,
-                  ObjectMapper mapper, CatalogConfig config) {
+                  ObjectMapper mapper, WebhookService webhooks, TaskService tasks, CatalogConfig config) {
         this.runner = runner;
+        this.webhooks = webhooks;
+        this.tasks = tasks;
         this.transitions = transitions;
         this.store = store;
         this.planner = planner;
         this.mapper = mapper;
         this.batch = config.tasks().replayBatchSize();
+    }
+
+    /**
+     * A replay as a client asks for it (the API's body, the console's form), checked and defaulted, then
+     * {@link #start(Window) started}: the webhook must be active (409 {@code is_active}); {@code since} is required
+     * (400 {@code since}); {@code status} is failed (the default, when null), succeeded or all (400 {@code status});
+     * {@code until} defaults to now and must be after since (400 {@code until}); missed events go too unless
+     * {@code includeMissed} is false. The one place these rules live.
+     */
+    public Started start(UUID webhookId, Instant since, Instant until, String status, Boolean includeMissed) {
+        webhooks.requireActive(webhookId);
+        if (since == null) {
+            throw new InvalidInputException("since", "must not be null");
+        }
+        String which = status == null ? "failed" : status;
+        if (!REPLAYABLE.contains(which)) {
+            throw new InvalidInputException("status", "must be one of " + REPLAYABLE);
+        }
+        Instant to = until == null ? Instant.now() : until;
+        if (!to.isAfter(since)) {
+            throw new InvalidInputException("until", "must be after since");
+        }
+        return start(new Window(webhookId, since, to,
+                which.equals("all") ? List.of("succeeded", "failed") : List.of(which),
+                includeMissed == null || includeMissed));
     }
 
     /**
@@ -73,6 +111,19 @@ public class Replay {
                     + " running, and a webhook is replayed once at a time: follow it at "
                     + statusUrl(window.webhookId(), e.taskId()) + ", and ask again once it has ended");
         }
+    }
+
+    /**
+     * A replay of the webhook, with its progress: 404 when there is no such webhook, and 404 {@code replay} when
+     * {@code taskId} (as the client gave it; named so in the answer) is not a replay task of this webhook.
+     */
+    public TaskResponse progress(UUID webhookId, String taskId) {
+        webhooks.requireExists(webhookId);
+        TaskResponse task = tasks.get(TaskKind.REPLAY, QueryParams.pathId("replay", taskId));
+        if (!label(webhookId).equals(task.filename())) {
+            throw new NotFoundException("replay", taskId); // another webhook's
+        }
+        return task;
     }
 
     /** What a replay task shows in its {@code filename}: the webhook it replays, so it is found under no other. */

@@ -1,11 +1,9 @@
 package com.cataloghooks.delivery.web;
 
 import com.cataloghooks.common.error.Problem;
-import com.cataloghooks.delivery.state.DeliveryTransitions;
+import com.cataloghooks.delivery.state.Redelivery;
 import com.cataloghooks.delivery.history.DeliveryQueries;
 import com.cataloghooks.delivery.plan.Replay;
-import com.cataloghooks.common.error.ConflictException;
-import com.cataloghooks.common.error.InvalidInputException;
 import com.cataloghooks.common.error.NotFoundException;
 import com.cataloghooks.common.event.EventType;
 import com.cataloghooks.common.web.KeysetCursor;
@@ -16,8 +14,6 @@ import com.cataloghooks.delivery.api.DeliveryResponse;
 import com.cataloghooks.delivery.api.ReplayAccepted;
 import com.cataloghooks.delivery.api.ReplayRequest;
 import com.cataloghooks.security.Roles;
-import com.cataloghooks.task.TaskKind;
-import com.cataloghooks.task.TaskService;
 import com.cataloghooks.task.api.TaskResponse;
 import com.cataloghooks.webhook.WebhookService;
 import jakarta.annotation.security.RolesAllowed;
@@ -42,7 +38,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -55,21 +50,18 @@ public class DeliveryResource {
 
     private static final List<String> STATUSES = List.of("pending", "in_flight", "succeeded", "failed");
     private static final List<String> EVENTS = Arrays.stream(EventType.values()).map(EventType::wireName).toList();
-    private static final List<String> REPLAYABLE = List.of("failed", "succeeded", "all");
 
     private final WebhookService webhooks;
     private final DeliveryQueries queries;
-    private final DeliveryTransitions transitions;
+    private final Redelivery redelivery;
     private final Replay replay;
-    private final TaskService tasks;
 
-    public DeliveryResource(WebhookService webhooks, DeliveryQueries queries, DeliveryTransitions transitions,
-                            Replay replay, TaskService tasks) {
+    public DeliveryResource(WebhookService webhooks, DeliveryQueries queries, Redelivery redelivery,
+                            Replay replay) {
         this.webhooks = webhooks;
         this.queries = queries;
-        this.transitions = transitions;
+        this.redelivery = redelivery;
         this.replay = replay;
-        this.tasks = tasks;
     }
 
     @RolesAllowed(Roles.DELIVERY_PAYLOAD_READER)
@@ -131,16 +123,7 @@ public class DeliveryResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response redeliver(@RestPath String id, @RestPath String deliveryId) {
         UUID webhookId = QueryParams.pathId("webhook", id);
-        UUID delivery = QueryParams.pathId("delivery", deliveryId);
-        webhooks.requireActive(webhookId);
-        String outcome = transitions.redeliver(webhookId, delivery);
-        if (outcome == null) {
-            throw new NotFoundException("delivery", deliveryId);
-        }
-        if (!outcome.equals("requeued")) {
-            throw new ConflictException("status", "the delivery is " + outcome + "; only a succeeded or failed"
-                    + " delivery can be sent again");
-        }
+        UUID delivery = redelivery.redeliver(webhookId, deliveryId);
         return Response.accepted(queries.one(webhookId, delivery)).build();
     }
 
@@ -165,19 +148,8 @@ public class DeliveryResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response replay(@RestPath String id, @Valid @NotNull ReplayRequest request) {
         UUID webhookId = QueryParams.pathId("webhook", id);
-        webhooks.requireActive(webhookId);
-        String status = request.status() == null ? "failed" : request.status();
-        if (!REPLAYABLE.contains(status)) {
-            throw new InvalidInputException("status", "must be one of " + REPLAYABLE);
-        }
-        Instant until = request.until() == null ? Instant.now() : request.until();
-        if (!until.isAfter(request.since())) {
-            throw new InvalidInputException("until", "must be after since");
-        }
-        Replay.Window window = new Replay.Window(webhookId, request.since(), until,
-                status.equals("all") ? List.of("succeeded", "failed") : List.of(status),
-                request.includeMissed() == null || request.includeMissed());
-        Replay.Started started = replay.start(window);
+        Replay.Started started = replay.start(webhookId, request.since(), request.until(), request.status(),
+                request.includeMissed());
         return Response.accepted(new ReplayAccepted(started.taskId(), started.scope().deliveries(),
                 started.scope().missedEvents(), Replay.statusUrl(webhookId, started.taskId()))).build();
     }
@@ -188,13 +160,7 @@ public class DeliveryResource {
     @Operation(operationId = "getReplay",
             summary = "A replay's progress: 'updated' deliveries re-queued, 'created' missed events planned")
     public TaskResponse replayTask(@RestPath String id, @RestPath String taskId) {
-        UUID webhookId = QueryParams.pathId("webhook", id);
-        webhooks.requireExists(webhookId);
-        TaskResponse task = tasks.get(TaskKind.REPLAY, QueryParams.pathId("replay", taskId));
-        if (!Replay.label(webhookId).equals(task.filename())) {
-            throw new NotFoundException("replay", taskId); // another webhook's
-        }
-        return task;
+        return replay.progress(QueryParams.pathId("webhook", id), taskId);
     }
 
 }
