@@ -44,8 +44,15 @@ public class ConsoleSessionMechanism implements HttpAuthenticationMechanism {
                 .orElseGet(() -> Uni.createFrom().nullItem());
     }
 
+    /**
+     * Only a console page is answered with the sign-in page; everything else ({@code /api}, {@code /q/metrics} when
+     * it asks for a credential) keeps the bearer challenge of the other mechanism, a 401.
+     */
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
+        if (!ConsolePaths.isConsole(context.normalizedPath())) {
+            return Uni.createFrom().nullItem();
+        }
         return Uni.createFrom().item(new ChallengeData(303, "Location", ConsolePaths.SIGN_IN));
     }
 
