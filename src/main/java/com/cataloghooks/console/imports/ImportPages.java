@@ -1,5 +1,6 @@
 package com.cataloghooks.console.imports;
 
+import com.cataloghooks.console.Htmx;
 import com.cataloghooks.common.error.ApiException;
 import com.cataloghooks.common.error.FieldError;
 import com.cataloghooks.common.web.Page;
@@ -93,7 +94,7 @@ public class ImportPages {
         }
         try {
             UUID id = imports.startUpload(file.uploadedFile(), file.contentType(), file.charSet(), file.fileName());
-            return Response.ok().header("HX-Redirect", "/imports/" + id).build();
+            return Htmx.redirect("/imports/" + id);
         } catch (ApiException refusal) {
             return refused(FormErrors.of(refusal));
         }

@@ -1,5 +1,6 @@
 package com.cataloghooks.console.products;
 
+import com.cataloghooks.console.Htmx;
 import com.cataloghooks.common.error.ApiException;
 import com.cataloghooks.common.web.Page;
 import com.cataloghooks.console.FormErrors;
@@ -143,7 +144,7 @@ public class ProductPages {
     @RolesAllowed(Roles.WRITER)
     public Response create(@RestForm String sku, @RestForm String name, @RestForm String description,
                            @RestForm String active, @RestForm String notify) {
-        Form form = new Form(null, sku, name, description, checked(active), checked(notify));
+        Form form = new Form(null, sku, name, description, Htmx.checked(active), Htmx.checked(notify));
         CreateProductRequest request = new CreateProductRequest(sku, name, emptyToNull(description), form.active());
         Set<ConstraintViolation<CreateProductRequest>> violations = validator.validate(request);
         if (!violations.isEmpty()) {
@@ -151,7 +152,7 @@ public class ProductPages {
         }
         try {
             ProductResponse created = products.create(request, form.notifyWebhooks());
-            return redirect("/products/" + created.id() + "?saved=created");
+            return Htmx.redirect("/products/" + created.id() + "?saved=created");
         } catch (ApiException refusal) {
             return refused(form, FormErrors.of(refusal), null);
         }
@@ -173,7 +174,7 @@ public class ProductPages {
     public Response update(@RestPath String id, @RestForm String sku, @RestForm String name,
                            @RestForm String description, @RestForm String active, @RestForm String notify) {
         UUID productId = QueryParams.pathId("product", id);
-        Form form = new Form(productId.toString(), sku, name, description, checked(active), checked(notify));
+        Form form = new Form(productId.toString(), sku, name, description, Htmx.checked(active), Htmx.checked(notify));
         UpdateProductRequest request = new UpdateProductRequest(sku, name, description == null ? "" : description,
                 form.active());
         Set<ConstraintViolation<UpdateProductRequest>> violations = validator.validate(request);
@@ -182,7 +183,7 @@ public class ProductPages {
         }
         try {
             products.update(productId, request, form.notifyWebhooks());
-            return redirect("/products/" + productId + "?saved=updated");
+            return Htmx.redirect("/products/" + productId + "?saved=updated");
         } catch (ApiException refusal) {
             return refused(form, FormErrors.of(refusal), null);
         }
@@ -193,7 +194,7 @@ public class ProductPages {
     @RolesAllowed(Roles.WRITER)
     public Response delete(@RestPath String id) {
         products.delete(QueryParams.pathId("product", id), true);
-        return redirect("/products?deleted=1");
+        return Htmx.redirect("/products?deleted=1");
     }
 
     @GET
@@ -212,7 +213,7 @@ public class ProductPages {
     public TemplateInstance deleteMatching(@RestForm String q, @RestForm String sku, @RestForm String name,
                                            @RestForm String active, @RestForm String notify) {
         Filter filter = new Filter(q, sku, name, active);
-        UUID task = bulkDelete.start(filter.parsed(), checked(notify));
+        UUID task = bulkDelete.start(filter.parsed(), Htmx.checked(notify));
         return Templates.deletion(tasks.get(TaskKind.BULK_DELETE, task));
     }
 
@@ -227,13 +228,7 @@ public class ProductPages {
         return Response.status(422).entity(Templates.edit$form(form, errors, product)).build();
     }
 
-    private static Response redirect(String to) {
-        return Response.ok().header("HX-Redirect", to).build();
-    }
 
-    private static boolean checked(String value) {
-        return "true".equals(value) || "on".equals(value);
-    }
 
     private static String emptyToNull(String value) {
         return value == null || value.isEmpty() ? null : value;

@@ -1,5 +1,6 @@
 package com.cataloghooks.console.webhooks;
 
+import com.cataloghooks.console.Htmx;
 import com.cataloghooks.common.error.ApiException;
 import com.cataloghooks.common.error.FieldError;
 import com.cataloghooks.common.error.InvalidInputException;
@@ -166,7 +167,8 @@ public class WebhookPages {
                            @RestForm("timeout_seconds") String timeoutSeconds, @RestForm String active,
                            @RestForm("generate_secret") String generateSecret) {
         Form form = new Form(null, url, description, events == null ? List.of() : events, headers, "", false, filter,
-                checked(ordered), rateLimit, retryCount, timeoutSeconds, checked(active), checked(generateSecret));
+                Htmx.checked(ordered), rateLimit, retryCount, timeoutSeconds, Htmx.checked(active),
+                Htmx.checked(generateSecret));
         List<FieldError> errors = new ArrayList<>();
         Map<String, String> headerMap = parseHeaders(headers, errors);
         JsonNode filterNode = parseFilter(filter, errors);
@@ -215,7 +217,8 @@ public class WebhookPages {
                            @RestForm("timeout_seconds") String timeoutSeconds) {
         UUID webhookId = QueryParams.pathId("webhook", id);
         Form form = new Form(webhookId.toString(), url, description, events == null ? List.of() : events, headers,
-                storedHeaders == null ? "" : storedHeaders, checked(clearHeaders), filter, checked(ordered), rateLimit, retryCount, timeoutSeconds, true, false);
+                storedHeaders == null ? "" : storedHeaders, Htmx.checked(clearHeaders), filter, Htmx.checked(ordered),
+                rateLimit, retryCount, timeoutSeconds, true, false);
         List<FieldError> errors = new ArrayList<>();
         Map<String, String> headerMap = parseHeaders(headers, errors);
         if (form.clearHeaders()) {
@@ -234,7 +237,7 @@ public class WebhookPages {
         }
         try {
             webhooks.update(webhookId, request);
-            return redirect("/webhooks/" + webhookId + "?saved=updated");
+            return Htmx.redirect("/webhooks/" + webhookId + "?saved=updated");
         } catch (ApiException refusal) {
             return refused(form, refusal.errors(), refusal.errors().isEmpty() ? refusal.getMessage() : null);
         }
@@ -247,10 +250,10 @@ public class WebhookPages {
     @RolesAllowed(Roles.WEBHOOK_ADMIN)
     public Response activate(@RestPath String id, @RestForm String active, @RestForm String back) {
         UUID webhookId = QueryParams.pathId("webhook", id);
-        boolean on = checked(active);
+        boolean on = Htmx.checked(active);
         webhooks.update(webhookId, new UpdateWebhookRequest(null, null, null, null, on, null, null, null, null, null,
                 null));
-        return redirect("list".equals(back) ? "/webhooks"
+        return Htmx.redirect("list".equals(back) ? "/webhooks"
                 : "/webhooks/" + webhookId + "?saved=" + (on ? "activated" : "deactivated"));
     }
 
@@ -281,7 +284,7 @@ public class WebhookPages {
     @RolesAllowed(Roles.WEBHOOK_ADMIN)
     public Response delete(@RestPath String id) {
         webhooks.delete(QueryParams.pathId("webhook", id));
-        return redirect("/webhooks?deleted=1");
+        return Htmx.redirect("/webhooks?deleted=1");
     }
 
     /** The payload filter as typed so far, checked by the parser that checks it on save. */
@@ -394,13 +397,7 @@ public class WebhookPages {
         return Response.status(422).entity(Templates.edit$form(form, formErrors(errors, general), events())).build();
     }
 
-    private static Response redirect(String to) {
-        return Response.ok().header("HX-Redirect", to).build();
-    }
 
-    private static boolean checked(String value) {
-        return "true".equals(value) || "on".equals(value);
-    }
 
     private static String emptyToNull(String value) {
         return value == null || value.isEmpty() ? null : value;
