@@ -73,6 +73,9 @@ public class Dispatcher {
         if (stopping) {
             return;
         }
+        // the claim round first: deliveries due by time (retries, rows written by other replicas) must not wait
+        // for the lease expiry below, which may have to wait on the database
+        nudge();
         try {
             int expired = transitions.expire(owner, held(), leaseGraceSeconds());
             if (expired > 0) {
@@ -81,7 +84,6 @@ public class Dispatcher {
         } catch (RuntimeException e) {
             LOG.warnf("could not look for expired claims, will retry: %s", e.getMessage());
         }
-        nudge();
     }
 
     /** The deliveries whose attempt or outcome is under way here: their leases are not taken from this replica. */

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -254,6 +255,11 @@ public class DeliveryTransitions {
      */
     public int expire(String owner, Collection<UUID> held, double graceSeconds) {
         int expired = inTransaction(connection -> {
+            try (Statement bound = connection.createStatement()) {
+                // bounded: a poll stuck here would stop every later poll (they never overlap); the next one retries
+                bound.execute("SET LOCAL lock_timeout = '5s'");
+                bound.execute("SET LOCAL statement_timeout = '15s'");
+            }
             try (PreparedStatement update = connection.prepareStatement("""
                     UPDATE webhook_deliveries
                     SET status = 'pending', next_attempt_at = now(), lease_owner = NULL, lease_until = NULL,
