@@ -2,6 +2,7 @@ package com.cataloghooks.common.event;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -48,6 +49,11 @@ public enum EventType {
 
     public static Optional<EventType> fromWireName(String name) {
         return Arrays.stream(values()).filter(t -> t.wireName.equals(name)).findFirst();
+    }
+
+    /** Every type's wire name, in declaration order: what a filter by event type accepts. */
+    public static List<String> wireNameList() {
+        return Arrays.stream(values()).map(EventType::wireName).toList();
     }
 
     public static String wireNames() {

@@ -34,11 +34,11 @@ public final class DeliveryFormat {
 
     /** The statuses a filter offers. */
     static List<String> statuses(DeliveryPages.Filter filter) {
-        return DeliveryPages.STATUSES;
+        return com.cataloghooks.delivery.api.DeliveryResponse.STATUSES;
     }
 
     /** The event types a filter offers. */
     static List<String> events(DeliveryPages.Filter filter) {
-        return DeliveryPages.EVENTS;
+        return com.cataloghooks.common.event.EventType.wireNameList();
     }
 }

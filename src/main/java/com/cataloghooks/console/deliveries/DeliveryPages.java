@@ -43,7 +43,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,16 +66,15 @@ public class DeliveryPages {
     /** The most deliveries one "retry all matching" re-queues; the confirmation says when more match. */
     static final int RETRY_MAX = 500;
 
-    static final List<String> STATUSES = List.of("pending", "in_flight", "succeeded", "failed");
-    static final List<String> EVENTS = Arrays.stream(EventType.values()).map(EventType::wireName).toList();
 
     /** The filter a form or a link carries, as typed (for refilling the form). */
     public record Filter(String webhook, String status, String event, String product, String since, String until) {
 
         /** As the search takes it; a value that does not parse is refused by its field's name. */
         DeliverySearch.Filter parsed() {
-            return new DeliverySearch.Filter(webhookId(), QueryParams.oneOf("status", blankToNull(status), STATUSES),
-                    QueryParams.oneOf("event", blankToNull(event), EVENTS),
+            return new DeliverySearch.Filter(webhookId(),
+                    QueryParams.oneOf("status", blankToNull(status), DeliveryResponse.STATUSES),
+                    QueryParams.oneOf("event", blankToNull(event), EventType.wireNameList()),
                     product == null || product.isBlank() ? null : QueryParams.textParam("product", product.strip(), 64),
                     moment("since", since), moment("until", until));
         }

@@ -24,4 +24,8 @@ public record DeliveryResponse(UUID id, UUID webhookId, UUID eventId, String eve
                                @Schema(implementation = String.class, format = "date-time", nullable = true)
                                Instant completedAt,
                                List<DeliveryAttempt> attemptLog) {
+
+    /** A delivery's statuses, as the list filters accept them (the schema above names the same four). */
+    public static final List<String> STATUSES = List.of("pending", "in_flight", "succeeded", "failed");
+
 }

@@ -38,8 +38,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
-import java.util.Arrays;
-import java.util.List;
 import java.util.UUID;
 
 /** A webhook's deliveries: list them with their attempts, send one again, replay a window of them. */
@@ -48,8 +46,6 @@ import java.util.UUID;
 @Tag(name = "Deliveries")
 public class DeliveryResource {
 
-    private static final List<String> STATUSES = List.of("pending", "in_flight", "succeeded", "failed");
-    private static final List<String> EVENTS = Arrays.stream(EventType.values()).map(EventType::wireName).toList();
 
     private final WebhookService webhooks;
     private final DeliveryQueries queries;
@@ -81,8 +77,9 @@ public class DeliveryResource {
             @Parameter(description = "1 to 100, default 20", example = "50") @RestQuery String limit,
             @Parameter(description = "the previous page's next_cursor") @RestQuery String after) {
         UUID webhookId = QueryParams.pathId("webhook", id);
-        DeliveryQueries.Filter filter = new DeliveryQueries.Filter(QueryParams.oneOf("status", status, STATUSES),
-                QueryParams.oneOf("event", event, EVENTS),
+        DeliveryQueries.Filter filter = new DeliveryQueries.Filter(
+                QueryParams.oneOf("status", status, DeliveryResponse.STATUSES),
+                QueryParams.oneOf("event", event, EventType.wireNameList()),
                 QueryParams.instantParam("since", since), QueryParams.instantParam("until", until));
         PageRequest page = PageRequest.parse(limit, null, 20, 100);
         KeysetCursor cursor = KeysetCursor.decode(after, "after");
