@@ -1,5 +1,6 @@
 package com.cataloghooks.bench;
 
+import com.cataloghooks.console.products.ProductPages;
 import com.cataloghooks.testsupport.TestAuth;
 import static com.cataloghooks.bench.Units.fmt;
 import static com.cataloghooks.bench.Units.mb;
@@ -43,7 +44,8 @@ import java.util.regex.Pattern;
 /**
  * Benchmarks the product CSV import against a running service: PostgreSQL COPY of the same file as the yardstick,
  * a first import (all rows created), a second one (all updated), the latency of a single-product GET while they run,
- * the service's memory, and offset vs keyset paging at depth. A plain program, not a test: {@code scripts/bench-import}
+ * the service's memory, offset vs keyset paging at depth in the API, and the console's product table walked page by
+ * page from the first product to the last. A plain program, not a test: {@code scripts/bench-import}
  * starts everything and runs it. Options are {@code --name=value} arguments or environment variables:
  * <pre>
  *   --base-url      BENCH_BASE_URL      http://127.0.0.1:18080
@@ -64,6 +66,9 @@ public final class ImportBenchmark {
     private static final double GOAL = 2.0; // import wall time / COPY time
     private static final int PAGE = 100;
     private static final int DEEP_PAGE = 400_000 / PAGE + 1; // page n holds positions (n-1)*100.., so 4001 starts at 400,000
+    private static final int CONSOLE_PAGE = ProductPages.PAGE_SIZE;
+    private static final int CONSOLE_DEEP_POSITION = 400_000;
+    private static final int CONSOLE_ROUNDS = 21;
     private static final String[] WORDS = {"steel", "oak", "amber", "linen", "cobalt", "maple", "quartz", "velvet"};
 
     private final String base;
@@ -336,6 +341,91 @@ public final class ImportBenchmark {
                         ms(firstKeyset), ms(deepKeyset), DEEP_PAGE - 6, pages, (double) deepKeyset / firstKeyset))
                 .append(fmt("%nKeyset walk: %,d pages in %s (p50 %s, max %s per page).%n",
                         keyset.size(), ms(walk), ms(percentile(keyset, 50)), ms(percentile(keyset, 100))));
+        reportConsolePaging(total);
+    }
+
+    /**
+     * The console's product table walked as a person pages through it: signed in with the key, each page fetched by
+     * its "Next page" link, from the first page to the last. Then the first page, the page at position 400,000 and
+     * the last page are fetched again in turns, warm, so their times compare: a deep page must cost what the first
+     * one does.
+     */
+    private void reportConsolePaging(long total) throws Exception {
+        String cookie = consoleSignIn();
+        Pattern next = Pattern.compile("id=\"next-page\" rel=\"next\" href=\"([^\"]+)\"");
+        int deep = CONSOLE_DEEP_POSITION / CONSOLE_PAGE + 1; // the page that starts at that position
+        List<Long> nanos = new ArrayList<>();
+        long rowsSeen = 0;
+        String path = "/products";
+        String deepPath = null;
+        String lastPath = null;
+        long walk0 = System.nanoTime();
+        while (path != null) {
+            if (nanos.size() + 1 == deep) {
+                deepPath = path;
+            }
+            lastPath = path;
+            long t0 = System.nanoTime();
+            String html = consolePage(path, cookie);
+            nanos.add(System.nanoTime() - t0);
+            int items = html.split("<td><a href=\"/products/", -1).length - 1;
+            rowsSeen += items;
+            Matcher link = next.matcher(html);
+            path = link.find() ? link.group(1).replace("&amp;", "&") : null;
+            check(items == CONSOLE_PAGE || path == null, "console page " + nanos.size() + " has " + items + " rows");
+            if (nanos.size() % 2000 == 0) {
+                log("console walk: page %,d, p50 of the last 2000 pages %s",
+                        nanos.size(), ms(percentile(nanos.subList(nanos.size() - 2000, nanos.size()), 50)));
+            }
+        }
+        long walk = System.nanoTime() - walk0;
+        check(rowsSeen == total, "the console walk saw " + rowsSeen + " rows of " + total);
+        check(deepPath != null, "the walk never reached page " + deep);
+
+        String[] paths = {"/products", deepPath, lastPath};
+        List<List<Long>> again = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (int round = 0; round < CONSOLE_ROUNDS; round++) {
+            for (int i = 0; i < paths.length; i++) {
+                long t0 = System.nanoTime();
+                consolePage(paths[i], cookie);
+                again.get(i).add(System.nanoTime() - t0);
+            }
+        }
+        long first = percentile(again.get(0), 50);
+        long around = percentile(again.get(1), 50);
+        long last = percentile(again.get(2), 50);
+        int pages = nanos.size();
+        summary.append(fmt("%n### Console product table (`/products`, %d rows a page, newest first, signed in)%n%n",
+                        CONSOLE_PAGE))
+                .append(fmt("| Page | Median of %d, fetched in turns after the walk | vs the first page |%n",
+                        CONSOLE_ROUNDS))
+                .append("|---|---:|---:|\n")
+                .append(fmt("| 1 | %s | 1.00 |%n", ms(first)))
+                .append(fmt("| %,d (position %,d) | %s | %.2f |%n", deep, CONSOLE_DEEP_POSITION, ms(around),
+                        (double) around / first))
+                .append(fmt("| %,d (the last) | %s | %.2f |%n", pages, ms(last), (double) last / first))
+                .append(fmt("%nConsole walk: all %,d products in %,d pages by their \"Next page\" link, %s"
+                                + " (p50 %s, p99 %s, max %s per page; pages 1-10 p50 %s, cold).%n", rowsSeen, pages,
+                        ms(walk), ms(percentile(nanos, 50)), ms(percentile(nanos, 99)), ms(percentile(nanos, 100)),
+                        ms(percentile(nanos.subList(0, 10), 50))));
+    }
+
+    private String consolePage(String path, String cookie) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", cookie).GET(), 200);
+    }
+
+    /** Signs in to the console with the key, as the sign-in form does; the session cookie to send back. */
+    private String consoleSignIn() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("credential="
+                        + URLEncoder.encode(TestAuth.DEV_KEY, StandardCharsets.UTF_8) + "&next=%2Fproducts"))
+                .timeout(Duration.ofSeconds(30)).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        String cookie = response.headers().firstValue("Set-Cookie").orElse("");
+        check(response.statusCode() == 303 && cookie.contains("catalog_session="),
+                "console sign-in answered " + response.statusCode() + " " + cookie);
+        return cookie.substring(0, cookie.indexOf(';')); // name=value; the client sends it back as is
     }
 
     /** Follows next_cursor from the first page for {@code pages} pages; the time of each page, in order. */

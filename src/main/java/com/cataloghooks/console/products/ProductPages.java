@@ -47,7 +47,7 @@ import java.util.UUID;
 @Blocking
 public class ProductPages {
 
-    static final int PAGE_SIZE = 50;
+    public static final int PAGE_SIZE = 50;
 
     /** The filter a form or a link carries, as typed (for refilling the form) and as parsed. */
     public record Filter(String q, String sku, String name, String active) {
