@@ -138,6 +138,33 @@ public class DeliveryTransitions {
     }
 
     /**
+     * The outcomes of a batch, each written where its claim's token still holds. Each delivery is found by primary
+     * key: "not finished" is written as two inequalities, which imply no partial index's predicate, so the planner
+     * cannot scan a partial index of unfinished deliveries instead (after a bulk insert, before the statistics are
+     * refreshed, it takes such an index for empty and reads the whole backlog for every batch). Parameters: (1) the
+     * lease margin in seconds, (2)-(7) the steps as arrays: id, token, status, error, wait in seconds, held.
+     */
+    public static final String APPLY = """
+            UPDATE webhook_deliveries d
+            SET status = CASE WHEN d.status = 'pending' AND v.status = 'in_flight' THEN 'pending' ELSE v.status END,
+                updated_at = now(),
+                last_error = CASE WHEN v.held THEN d.last_error ELSE v.error END,
+                attempts = d.attempts - CASE WHEN v.held THEN 1 ELSE 0 END,
+                next_attempt_at = CASE WHEN v.status IN ('pending', 'in_flight')
+                                       THEN now() + make_interval(secs => v.wait) ELSE d.next_attempt_at END,
+                completed_at = CASE WHEN v.status IN ('succeeded', 'failed') THEN now() END,
+                lease_owner = CASE WHEN v.status = 'in_flight' AND d.status = 'in_flight' THEN d.lease_owner END,
+                lease_token = CASE WHEN v.status = 'in_flight' AND d.status = 'in_flight' THEN d.lease_token END,
+                lease_until = CASE WHEN v.status = 'in_flight' AND d.status = 'in_flight'
+                                   THEN now() + make_interval(secs => v.wait + w.timeout_seconds + ?) END
+            FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::float8[], ?::bool[])
+                     AS v(id, token, status, error, wait, held),
+                 webhooks w
+            WHERE d.id = v.id AND d.lease_token = v.token AND d.status <> 'succeeded' AND d.status <> 'failed'
+              AND w.id = d.webhook_id
+            RETURNING d.id""";
+
+    /**
      * in_flight → succeeded / failed (finish), pending (retry later, held), or in_flight with a new lease over the
      * wait (retry here): a batch of outcomes in the caller's transaction, each only where its claim's token still
      * holds. A delivery that expired meanwhile (pending, token kept) takes its late outcome, but a retry here finds
@@ -146,25 +173,7 @@ public class DeliveryTransitions {
      * @return the deliveries whose claim still held, i.e. whose outcome was written
      */
     public Set<UUID> apply(Connection connection, List<Step> steps, long leaseSeconds) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("""
-                UPDATE webhook_deliveries d
-                SET status = CASE WHEN d.status = 'pending' AND v.status = 'in_flight' THEN 'pending' ELSE v.status END,
-                    updated_at = now(),
-                    last_error = CASE WHEN v.held THEN d.last_error ELSE v.error END,
-                    attempts = d.attempts - CASE WHEN v.held THEN 1 ELSE 0 END,
-                    next_attempt_at = CASE WHEN v.status IN ('pending', 'in_flight')
-                                           THEN now() + make_interval(secs => v.wait) ELSE d.next_attempt_at END,
-                    completed_at = CASE WHEN v.status IN ('succeeded', 'failed') THEN now() END,
-                    lease_owner = CASE WHEN v.status = 'in_flight' AND d.status = 'in_flight' THEN d.lease_owner END,
-                    lease_token = CASE WHEN v.status = 'in_flight' AND d.status = 'in_flight' THEN d.lease_token END,
-                    lease_until = CASE WHEN v.status = 'in_flight' AND d.status = 'in_flight'
-                                       THEN now() + make_interval(secs => v.wait + w.timeout_seconds + ?) END
-                FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::float8[], ?::bool[])
-                         AS v(id, token, status, error, wait, held),
-                     webhooks w
-                WHERE d.id = v.id AND d.lease_token = v.token AND d.status IN ('in_flight', 'pending')
-                  AND w.id = d.webhook_id
-                RETURNING d.id""")) {
+        try (PreparedStatement update = connection.prepareStatement(APPLY)) {
             update.setDouble(1, leaseSeconds);
             update.setArray(2, connection.createArrayOf("uuid", steps.stream().map(Step::deliveryId).toArray()));
             update.setArray(3, connection.createArrayOf("uuid", steps.stream().map(Step::token).toArray()));
@@ -244,6 +253,29 @@ public class DeliveryTransitions {
         });
     }
 
+    public static final int EXPIRE_BATCH = 500;
+
+    /**
+     * The claims that ran out, oldest first, at most {@link #EXPIRE_BATCH} a poll, read through the lease index in
+     * its order. (After a bulk insert, until the statistics are refreshed, the planner may read the unfinished
+     * deliveries instead: once a poll, bounded by the poll's statement timeout.) Parameters: (1) the grace in
+     * seconds after the database started, (2) this replica, (3) {@code uuid[]} the deliveries it holds.
+     */
+    public static final String EXPIRED_CLAIMS = """
+            SELECT id FROM webhook_deliveries
+            WHERE status = 'in_flight' AND lease_until < now()
+              AND pg_postmaster_start_time() < now() - make_interval(secs => ?)
+              AND NOT (lease_owner = ? AND id = ANY (?::uuid[]))
+            ORDER BY lease_until
+            LIMIT %d
+            FOR NO KEY UPDATE SKIP LOCKED""".formatted(EXPIRE_BATCH);
+
+    /** Parameter: {@code uuid[]} the deliveries {@link #EXPIRED_CLAIMS} locked; found by primary key. */
+    public static final String EXPIRE = """
+            UPDATE webhook_deliveries
+            SET status = 'pending', next_attempt_at = now(), lease_owner = NULL, lease_until = NULL, updated_at = now()
+            WHERE id = ANY (?::uuid[])""";
+
     /**
      * in_flight → pending, due at once, for deliveries whose claim ran out (its replica died, or could not record
      * the attempt); the attempt they were claimed for counts as made. The claim's token stays until another claim
@@ -251,7 +283,9 @@ public class DeliveryTransitions {
      * replica still holds in memory (their outcome is on its way), nor any while the database itself has been up
      * for less than {@code graceSeconds} (after a restart of the database every replica needs a moment to write
      * what it has), nor any whose row is locked (an outcome being written for it right now: never waited for, so
-     * expiry neither waits for a recorder nor deadlocks with one).
+     * expiry neither waits for a recorder nor deadlocks with one). The rows are picked first and then updated by
+     * primary key, two plain statements: an {@code IN (subquery)} update can be planned as a rescan of the subquery
+     * per row, which after a bulk insert, with statistics not yet refreshed, ran for minutes.
      */
     public int expire(String owner, Collection<UUID> held, double graceSeconds) {
         int expired = inTransaction(connection -> {
@@ -260,18 +294,22 @@ public class DeliveryTransitions {
                 bound.execute("SET LOCAL lock_timeout = '5s'");
                 bound.execute("SET LOCAL statement_timeout = '15s'");
             }
-            try (PreparedStatement update = connection.prepareStatement("""
-                    UPDATE webhook_deliveries
-                    SET status = 'pending', next_attempt_at = now(), lease_owner = NULL, lease_until = NULL,
-                        updated_at = now()
-                    WHERE id IN (SELECT id FROM webhook_deliveries
-                                 WHERE status = 'in_flight' AND lease_until < now()
-                                   AND pg_postmaster_start_time() < now() - make_interval(secs => ?)
-                                   AND NOT (lease_owner = ? AND id = ANY (?::uuid[]))
-                                 FOR NO KEY UPDATE SKIP LOCKED)""")) {
-                update.setDouble(1, graceSeconds);
-                update.setString(2, owner);
-                update.setArray(3, connection.createArrayOf("uuid", held.toArray()));
+            List<UUID> ids = new ArrayList<>();
+            try (PreparedStatement pick = connection.prepareStatement(EXPIRED_CLAIMS)) {
+                pick.setDouble(1, graceSeconds);
+                pick.setString(2, owner);
+                pick.setArray(3, connection.createArrayOf("uuid", held.toArray()));
+                try (ResultSet rs = pick.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+            if (ids.isEmpty()) {
+                return 0;
+            }
+            try (PreparedStatement update = connection.prepareStatement(EXPIRE)) {
+                update.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
                 return update.executeUpdate();
             }
         });
