@@ -284,8 +284,9 @@ public class DeliveryTransitions {
      * for less than {@code graceSeconds} (after a restart of the database every replica needs a moment to write
      * what it has), nor any whose row is locked (an outcome being written for it right now: never waited for, so
      * expiry neither waits for a recorder nor deadlocks with one). The rows are picked first and then updated by
-     * primary key, two plain statements: an {@code IN (subquery)} update can be planned as a rescan of the subquery
-     * per row, which after a bulk insert, with statistics not yet refreshed, ran for minutes.
+     * primary key, two plain statements, so the update never depends on how the planner joins a subquery: the one
+     * {@code UPDATE ... WHERE id IN (SELECT ...)} this replaced ran for 12 to 14 minutes in CI, on statistics not
+     * yet refreshed after a bulk insert.
      */
     public int expire(String owner, Collection<UUID> held, double graceSeconds) {
         int expired = inTransaction(connection -> {
