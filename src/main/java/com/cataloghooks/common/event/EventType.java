@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /** The catalog of events a webhook can subscribe to, with the wire name, a description and an example payload. */
 public enum EventType {
@@ -57,7 +56,7 @@ public enum EventType {
     }
 
     public static String wireNames() {
-        return Arrays.stream(values()).map(EventType::wireName).collect(Collectors.joining(", "));
+        return String.join(", ", wireNameList());
     }
 
     private static Map<String, Object> example(Object... keysAndValues) {

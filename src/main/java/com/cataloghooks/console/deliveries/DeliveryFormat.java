@@ -1,5 +1,6 @@
 package com.cataloghooks.console.deliveries;
 
+import com.cataloghooks.common.event.EventType;
 import com.cataloghooks.delivery.api.DeliveryResponse;
 import io.quarkus.qute.TemplateExtension;
 
@@ -34,11 +35,11 @@ public final class DeliveryFormat {
 
     /** The statuses a filter offers. */
     static List<String> statuses(DeliveryPages.Filter filter) {
-        return com.cataloghooks.delivery.api.DeliveryResponse.STATUSES;
+        return DeliveryResponse.STATUSES;
     }
 
     /** The event types a filter offers. */
     static List<String> events(DeliveryPages.Filter filter) {
-        return com.cataloghooks.common.event.EventType.wireNameList();
+        return EventType.wireNameList();
     }
 }

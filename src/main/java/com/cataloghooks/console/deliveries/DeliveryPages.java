@@ -66,7 +66,6 @@ public class DeliveryPages {
     /** The most deliveries one "retry all matching" re-queues; the confirmation says when more match. */
     static final int RETRY_MAX = 500;
 
-
     /** The filter a form or a link carries, as typed (for refilling the form). */
     public record Filter(String webhook, String status, String event, String product, String since, String until) {
 

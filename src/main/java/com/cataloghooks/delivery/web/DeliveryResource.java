@@ -46,7 +46,6 @@ import java.util.UUID;
 @Tag(name = "Deliveries")
 public class DeliveryResource {
 
-
     private final WebhookService webhooks;
     private final DeliveryQueries queries;
     private final Redelivery redelivery;
